@@ -1,0 +1,1 @@
+"""Models for the forums app arrive with its issue (see ../shared/DESIGN.md)."""

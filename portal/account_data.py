@@ -1,0 +1,59 @@
+"""The core's entry in the privacy hub: the account, its profile and emergency contact.
+
+Also covers what Django, allauth and Wagtail keep about an account (email addresses,
+admin preferences), since those apps cannot register themselves.
+"""
+
+from allauth.account.models import EmailAddress
+
+from portal.models import EmergencyContact, Profile, User
+
+
+def _isoformat(value):
+    return value.isoformat() if value else None
+
+
+def export_account_data(user):
+    profile = Profile.objects.filter(user=user).first()
+    contact = EmergencyContact.objects.filter(user=user).first()
+    return {
+        "account": {
+            "email": user.email,
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "date_joined": _isoformat(user.date_joined),
+            "last_login": _isoformat(user.last_login),
+            "roles": sorted(user.groups.values_list("name", flat=True)),
+        },
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in EmailAddress.objects.filter(user=user).order_by("email")
+        ],
+        "profile": (
+            {
+                "display_name": profile.display_name,
+                "preferred_language": profile.preferred_language,
+                "relationship": profile.relationship,
+                "created_at": _isoformat(profile.created_at),
+                "updated_at": _isoformat(profile.updated_at),
+            }
+            if profile
+            else None
+        ),
+        "emergency_contact": (
+            {"name": contact.name, "phone": contact.phone, "relationship": contact.relationship}
+            if contact
+            else None
+        ),
+    }
+
+
+def erase_account_data(user):
+    """Delete the core's rows about the account. The account row itself is deleted by
+    ``privacy.erase_account`` after every app has run."""
+    EmergencyContact.objects.filter(user=user).delete()
+    Profile.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+
+
+PERSONAL_MODELS = [User, Profile, EmergencyContact]

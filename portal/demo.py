@@ -1,0 +1,88 @@
+"""Demo content for ``manage.py seed_demo``.
+
+Each app registers a seeder from its ``AppConfig.ready()``; the command runs them in
+order. Every seeder is idempotent: running the command twice leaves the same data.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from allauth.account.models import EmailAddress
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from portal import roles
+from portal.models import Profile, Relationship, User
+
+# Published on purpose: demo accounts exist only where DEBUG is on (see seed_demo).
+DEMO_PASSWORD = "family-portal-demo"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    display_name: str
+    role: str | None
+    relationship: str = ""
+    superuser: bool = False
+
+
+DEMO_ACCOUNTS = [
+    DemoAccount("admin@example.org", "Site Admin", None, superuser=True),
+    DemoAccount("moderator@example.org", "Moderator Sam", roles.MODERATORS),
+    DemoAccount("coordinator@example.org", "Coordinator Lee", roles.CARE_COORDINATORS),
+    DemoAccount("editor@example.org", "Editor Kim", roles.CONTENT_EDITORS),
+    DemoAccount("reviewer@example.org", "Reviewer Dr Ortiz", roles.CLINICAL_REVIEWERS),
+    DemoAccount("family1@example.org", "Hopeful Mom", roles.FAMILY_MEMBERS, Relationship.PARENT),
+    DemoAccount(
+        "family2@example.org", "Steady Partner", roles.FAMILY_MEMBERS, Relationship.PARTNER
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Seeder:
+    app_label: str
+    seed: Callable[[Callable[[str], None]], None]
+    order: int
+
+
+_seeders: dict[str, Seeder] = {}
+
+
+def register(app_label, seed, *, order=100):
+    """Register ``seed(log)`` for ``app_label``; ``log`` takes one line of progress."""
+    _seeders[app_label] = Seeder(app_label, seed, order)
+
+
+def seeders():
+    return sorted(_seeders.values(), key=lambda seeder: (seeder.order, seeder.app_label))
+
+
+@transaction.atomic
+def seed_core_accounts(log):
+    """One verified account per role, plus an administrator. Idempotent."""
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.filter(email__iexact=account.email).first()
+        created = user is None
+        if created:
+            user = User(email=account.email)
+            user.set_password(DEMO_PASSWORD)
+        user.is_superuser = account.superuser
+        user.is_staff = account.superuser
+        user.save()
+        if account.role:
+            user.groups.add(Group.objects.get(name=account.role))
+        EmailAddress.objects.update_or_create(
+            user=user, email=account.email, defaults={"verified": True, "primary": True}
+        )
+        Profile.objects.update_or_create(
+            user=user,
+            defaults={"display_name": account.display_name, "relationship": account.relationship},
+        )
+        log(f"{'created' if created else 'kept'} {account.email}")
+
+
+def run_all(log):
+    for seeder in seeders():
+        seeder.seed(log)

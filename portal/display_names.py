@@ -1,0 +1,160 @@
+"""Rules for the public display name (the pseudonym other families see).
+
+A display name must never reveal how to reach someone: an email address or a phone
+number is refused outright. A name that looks like a real first and last name is allowed
+after a gentle warning, because some people choose to use their name.
+"""
+
+import re
+import unicodedata
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+DISPLAY_NAME_MIN_LENGTH = 2
+DISPLAY_NAME_MAX_LENGTH = 30
+
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]{2,}|[^\s@]+\s*(?:@|\(at\)|\[at\])\s*[^\s@]+", re.I)
+# Seven or more digits, allowing the separators people put in phone numbers.
+_PHONE_DIGITS = re.compile(r"(?:\+?\d[\s().\-]*){7,}")
+_ALLOWED = re.compile(r"^[\w .'\-]+$", re.UNICODE)
+_NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_'\-]*(?:['\-][^\W\d_]+)?$", re.UNICODE)
+
+# Words that make a capitalised pair read as a pseudonym rather than a real name.
+_PSEUDONYM_WORDS = {
+    "mom",
+    "mum",
+    "dad",
+    "mama",
+    "papa",
+    "parent",
+    "parents",
+    "grandma",
+    "grandpa",
+    "nana",
+    "aunt",
+    "uncle",
+    "sister",
+    "brother",
+    "sis",
+    "bro",
+    "wife",
+    "husband",
+    "partner",
+    "spouse",
+    "friend",
+    "family",
+    "hope",
+    "hopeful",
+    "recovery",
+    "strong",
+    "warrior",
+    "river",
+    "sun",
+    "sunny",
+    "moon",
+    "star",
+    "sky",
+    "blue",
+    "green",
+    "quiet",
+    "calm",
+    "brave",
+    "gentle",
+    "kind",
+    "steady",
+    "madre",
+    "padre",
+    "hermana",
+    "hermano",
+    "esposa",
+    "esposo",
+    "abuela",
+    "abuelo",
+    "tia",
+    "tio",
+    "amiga",
+    "amigo",
+    "esperanza",
+    "the",
+    "a",
+    "of",
+    "and",
+    "y",
+    "de",
+    "la",
+    "el",
+    "del",
+    "in",
+    "from",
+}
+
+
+def normalise_display_name(value):
+    """Collapse inner whitespace and apply Unicode NFC, so look-alikes compare equal."""
+    return " ".join(unicodedata.normalize("NFC", value or "").split())
+
+
+def contains_email(value):
+    return bool(_EMAIL.search(value))
+
+
+def contains_phone_number(value):
+    if _PHONE_DIGITS.search(value):
+        return True
+    matcher = phonenumbers.PhoneNumberMatcher(value, "US", leniency=phonenumbers.Leniency.POSSIBLE)
+    return matcher.has_next()
+
+
+def looks_like_full_name(value):
+    """True for two or three capitalised words that read like "Maria Lopez"."""
+    words = value.split()
+    if not 2 <= len(words) <= 3:
+        return False
+    for word in words:
+        if not _NAME_WORD.match(word) or len(word) < 2:
+            return False
+        if not (word[0].isupper() and (len(word) == 1 or not word[1:].isupper())):
+            return False
+        if word.lower() in _PSEUDONYM_WORDS:
+            return False
+    return True
+
+
+def validate_display_name(value):
+    """Raise ValidationError when the name is not allowed. Returns the normalised name."""
+    name = normalise_display_name(value)
+    if len(name) < DISPLAY_NAME_MIN_LENGTH:
+        raise ValidationError(
+            _("Choose a display name of at least %(min)d characters."),
+            code="too_short",
+            params={"min": DISPLAY_NAME_MIN_LENGTH},
+        )
+    if len(name) > DISPLAY_NAME_MAX_LENGTH:
+        raise ValidationError(
+            _("Keep your display name to %(max)d characters or fewer."),
+            code="too_long",
+            params={"max": DISPLAY_NAME_MAX_LENGTH},
+        )
+    if contains_email(name):
+        raise ValidationError(
+            _(
+                "A display name can't contain an email address. Other families see it, "
+                "so choose a nickname instead."
+            ),
+            code="email",
+        )
+    if contains_phone_number(name):
+        raise ValidationError(
+            _(
+                "A display name can't contain a phone number. Other families see it, "
+                "so choose a nickname instead."
+            ),
+            code="phone",
+        )
+    if not _ALLOWED.match(name):
+        raise ValidationError(
+            _("Use letters, numbers, spaces and . ' - _ only."), code="characters"
+        )
+    return name

@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from portal import demo
+
+
+class Command(BaseCommand):
+    help = "Create demo accounts and content (idempotent). Development only unless --force."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run with DEBUG off. The demo accounts share a published password: "
+            "never use this on a portal real families use.",
+        )
+
+    def handle(self, *args, force=False, verbosity=1, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with a published password. It runs only with "
+                "DEBUG=true (or --force on a throw-away demo server)."
+            )
+
+        def log(line):
+            if verbosity > 1:
+                self.stdout.write(f"  {line}")
+
+        demo.run_all(log)
+        self.stdout.write(self.style.SUCCESS("Demo content is ready."))
+        if settings.DEBUG:
+            self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+            for account in demo.DEMO_ACCOUNTS:
+                role = "administrator" if account.superuser else account.role
+                self.stdout.write(f"  {account.email:<26} {role}")

@@ -1,0 +1,11 @@
+"""WebSocket routes. Feature apps add theirs (e.g. forums.routing) before the catch-all."""
+
+from django.urls import path, re_path
+
+from portal.consumers import HealthConsumer, UnknownPathConsumer
+
+websocket_urlpatterns = [
+    path("ws/health/", HealthConsumer.as_asgi()),
+    # Must stay last: refuses any other path with a clean close instead of an exception.
+    re_path(r"", UnknownPathConsumer.as_asgi()),
+]

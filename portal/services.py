@@ -1,0 +1,83 @@
+"""Account and profile operations: the only place that changes the core's state."""
+
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+
+from portal import privacy, roles
+from portal.models import EmergencyContact, Profile
+
+
+class DisplayNameTaken(Exception):
+    """Another account already uses this display name (compared case-insensitively)."""
+
+
+def display_name_taken(display_name, *, exclude_user=None):
+    queryset = Profile.objects.filter(display_name__iexact=display_name)
+    if exclude_user is not None:
+        queryset = queryset.exclude(user=exclude_user)
+    return queryset.exists()
+
+
+def register_family_member(user, *, display_name, relationship="", preferred_language=""):
+    """Give a new sign-up their profile and the Family members role.
+
+    Guarantees: the account ends with exactly one profile and is in the Family members
+    group, or nothing changed and ``DisplayNameTaken`` is raised.
+    """
+    try:
+        with transaction.atomic():
+            profile = Profile.objects.create(
+                user=user,
+                display_name=display_name,
+                relationship=relationship,
+                preferred_language=preferred_language,
+            )
+            user.groups.add(Group.objects.get(name=roles.FAMILY_MEMBERS))
+    except IntegrityError as error:
+        raise DisplayNameTaken(display_name) from error
+    return profile
+
+
+def update_profile(user, *, display_name, relationship="", preferred_language=""):
+    """Create or update the profile. Raises ``DisplayNameTaken`` and changes nothing
+    when another account holds the name."""
+    try:
+        with transaction.atomic():
+            profile, _created = Profile.objects.update_or_create(
+                user=user,
+                defaults={
+                    "display_name": display_name,
+                    "relationship": relationship,
+                    "preferred_language": preferred_language,
+                },
+            )
+    except IntegrityError as error:
+        raise DisplayNameTaken(display_name) from error
+    return profile
+
+
+@transaction.atomic
+def save_emergency_contact(user, *, name, phone, relationship=""):
+    """Create or replace the account's single emergency contact."""
+    contact, _created = EmergencyContact.objects.update_or_create(
+        user=user, defaults={"name": name, "phone": phone, "relationship": relationship}
+    )
+    return contact
+
+
+@transaction.atomic
+def remove_emergency_contact(user):
+    """Delete the emergency contact, if any. Returns True when one was removed."""
+    deleted, _per_model = EmergencyContact.objects.filter(user=user).delete()
+    return bool(deleted)
+
+
+def export_account(user):
+    """Everything the portal holds about the account (see ``portal.privacy``)."""
+    return privacy.export_user_data(user)
+
+
+def delete_account(user):
+    """Erase the account: every app anonymises or deletes its data, then the user row
+    goes. All in one transaction."""
+    privacy.erase_account(user)

@@ -1,0 +1,25 @@
+"""HTTP routes. Feature apps add their own `include(...)` here as their issues land."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.urls import include, path
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("my-account/", include("portal.account_urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail's page tree takes every path not matched above: keep it last.
+urlpatterns += [path("", include(wagtail_urls))]
+
+handler500 = "portal.views.server_error"

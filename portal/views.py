@@ -1,0 +1,126 @@
+"""My account: profile, emergency contact, download my data, delete my account."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template import loader
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from portal import roles, services
+from portal.forms import DeleteAccountForm, EmergencyContactForm, ProfileForm
+from portal.models import EmergencyContact
+
+
+@never_cache
+@login_required
+def account(request):
+    user = request.user
+    return render(
+        request,
+        "portal/account/account.html",
+        {
+            "profile": getattr(user, "profile", None),
+            "emergency_contact": EmergencyContact.objects.filter(user=user).first(),
+            "roles": roles.user_roles(user),
+            "can_use_admin": user.has_perm("wagtailadmin.access_admin"),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_profile(request):
+    form = ProfileForm(request.POST or None, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_profile(
+                request.user,
+                display_name=form.cleaned_data["display_name"],
+                relationship=form.cleaned_data["relationship"],
+                preferred_language=form.cleaned_data["preferred_language"],
+            )
+        except services.DisplayNameTaken:
+            form.add_error(
+                "display_name",
+                _("Someone else already uses that display name. Please choose another."),
+            )
+        else:
+            messages.success(request, _("Your profile is saved."))
+            return redirect("portal:account")
+    return render(request, "portal/account/profile_form.html", {"form": form})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_emergency_contact(request):
+    contact = EmergencyContact.objects.filter(user=request.user).first()
+    initial = (
+        {"name": contact.name, "phone": contact.phone, "relationship": contact.relationship}
+        if contact
+        else None
+    )
+    form = EmergencyContactForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.save_emergency_contact(request.user, **form.cleaned_data)
+        messages.success(request, _("Your emergency contact is saved."))
+        return redirect("portal:account")
+    return render(
+        request, "portal/account/emergency_contact_form.html", {"form": form, "contact": contact}
+    )
+
+
+@login_required
+@require_POST
+def remove_emergency_contact(request):
+    if services.remove_emergency_contact(request.user):
+        messages.success(request, _("Your emergency contact is removed."))
+    return redirect("portal:account")
+
+
+@never_cache
+@login_required
+def download_my_data(request):
+    data = services.export_account(request.user)
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, indent=2, ensure_ascii=False),
+        content_type="application/json; charset=utf-8",
+    )
+    filename = f"family-portal-my-data-{timezone.localdate():%Y-%m-%d}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        user = request.user
+        logout(request)
+        services.delete_account(user)
+        return redirect("portal:account_deleted")
+    return render(request, "portal/account/delete_account.html", {"form": form})
+
+
+def account_deleted(request):
+    return render(request, "portal/account/account_deleted.html")
+
+
+def server_error(request):
+    """The 500 page, in the site shell when the template can render, plain otherwise."""
+    try:
+        body = loader.render_to_string("500.html", request=request)
+    except Exception:  # noqa: BLE001 - the error page itself must never fail
+        body = loader.render_to_string("500_plain.html")
+    return HttpResponse(body, status=500)
