@@ -39,7 +39,7 @@ def account(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit_profile(request):
-    form = ProfileForm(request.POST or None, owner=request.user)
+    form = ProfileForm(request.POST if request.method == "POST" else None, owner=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_profile(
@@ -69,7 +69,7 @@ def edit_emergency_contact(request):
         if contact
         else None
     )
-    form = EmergencyContactForm(request.POST or None, initial=initial)
+    form = EmergencyContactForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.save_emergency_contact(request.user, **form.cleaned_data)
         messages.success(request, _("Your emergency contact is saved."))
@@ -104,7 +104,7 @@ def download_my_data(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
-    form = DeleteAccountForm(request.POST or None, user=request.user)
+    form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)

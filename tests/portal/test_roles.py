@@ -1,0 +1,59 @@
+"""Roles are groups from a data migration; staff reach Wagtail admin, families never do."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from wagtail.models import GroupPagePermission
+
+from portal import roles
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_role_exists_as_a_group():
+    assert set(Group.objects.values_list("name", flat=True)) == set(roles.ALL_ROLES)
+
+
+@pytest.mark.parametrize("role", roles.STAFF_ROLES)
+def test_staff_roles_reach_the_admin(client, make_staff, role):
+    client.force_login(make_staff(role))
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 200
+
+
+def test_family_member_never_reaches_the_admin(client, family_member):
+    client.force_login(family_member)
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 302
+    assert not family_member.has_perm("wagtailadmin.access_admin")
+    assert client.get("/admin/pages/").status_code in (302, 403)
+
+
+def test_moderators_cannot_edit_pages_but_reviewers_can_publish():
+    moderators = Group.objects.get(name=roles.MODERATORS)
+    reviewers = Group.objects.get(name=roles.CLINICAL_REVIEWERS)
+    editors = Group.objects.get(name=roles.CONTENT_EDITORS)
+
+    def page_permissions(group):
+        return set(
+            GroupPagePermission.objects.filter(group=group).values_list(
+                "permission__codename", flat=True
+            )
+        )
+
+    assert page_permissions(moderators) == set()
+    assert {"add_page", "change_page", "publish_page"} <= page_permissions(reviewers)
+    assert "publish_page" not in page_permissions(editors)
+    assert {"add_page", "change_page"} <= page_permissions(editors)
+
+
+def test_editors_and_reviewers_can_edit_the_crisis_resources(make_staff):
+    assert make_staff(roles.CONTENT_EDITORS).has_perm("portal.change_crisisresources")
+    assert make_staff(roles.CLINICAL_REVIEWERS).has_perm("portal.change_crisisresources")
+    assert not make_staff(roles.MODERATORS).has_perm("portal.change_crisisresources")
+
+
+def test_coordinator_sees_admin_but_not_the_user_list(client, make_staff):
+    client.force_login(make_staff(roles.CARE_COORDINATORS))
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+    assert client.get(reverse("wagtailusers_users:index")).status_code in (302, 403)

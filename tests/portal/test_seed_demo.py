@@ -1,0 +1,75 @@
+"""seed_demo: one account per role, idempotent, development only."""
+
+from io import StringIO
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+
+from portal import demo, roles
+from portal.models import Profile, User
+
+pytestmark = pytest.mark.django_db
+
+
+def seed(**kwargs):
+    out = StringIO()
+    call_command("seed_demo", stdout=out, **kwargs)
+    return out.getvalue()
+
+
+def test_seed_demo_creates_a_verified_account_for_every_role(settings):
+    settings.DEBUG = True
+    seed()
+
+    for role in roles.ALL_ROLES:
+        assert User.objects.filter(groups__name=role).exists(), role
+    assert User.objects.filter(groups__name=roles.FAMILY_MEMBERS).count() == 2
+    assert User.objects.get(email="admin@example.org").is_superuser
+    for account in demo.DEMO_ACCOUNTS:
+        user = User.objects.get(email=account.email)
+        assert user.check_password(demo.DEMO_PASSWORD)
+        assert EmailAddress.objects.get(user=user).verified
+        assert user.profile.display_name == account.display_name
+
+
+def test_seed_demo_is_idempotent(settings):
+    settings.DEBUG = True
+    seed()
+    counts = (User.objects.count(), Profile.objects.count(), EmailAddress.objects.count())
+    seed()
+    assert (User.objects.count(), Profile.objects.count(), EmailAddress.objects.count()) == counts
+
+
+def test_seed_demo_prints_logins_in_development(settings):
+    settings.DEBUG = True
+    output = seed()
+    assert "family1@example.org" in output
+    assert demo.DEMO_PASSWORD in output
+
+
+def test_seed_demo_refuses_in_production(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        seed()
+    assert not User.objects.filter(email="admin@example.org").exists()
+
+
+def test_seed_demo_with_force_in_production_does_not_print_the_password(settings):
+    settings.DEBUG = False
+    output = seed(force=True)
+    assert demo.DEMO_PASSWORD not in output
+    assert User.objects.filter(email="family1@example.org").exists()
+
+
+def test_app_seeders_run_in_order(settings):
+    settings.DEBUG = True
+    calls = []
+    demo.register("zz-test", lambda log: calls.append("late"), order=500)
+    demo.register("aa-test", lambda log: calls.append("early"), order=1)
+    try:
+        seed()
+    finally:
+        demo._seeders.pop("zz-test")
+        demo._seeders.pop("aa-test")
+    assert calls == ["early", "late"]

@@ -1,0 +1,132 @@
+"""Settings come from the environment only; production refuses to start insecurely.
+
+Each case imports the settings in a fresh interpreter with a controlled environment, so
+the running test process's own settings are not involved.
+"""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STRONG_KEY = "k" * 20 + "3x9Qv7LpZ2mW8rT4yU6iO1aS5dF0gH" + "j" * 20
+
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": STRONG_KEY,
+    "ALLOWED_HOSTS": "families.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://families.example.org",
+}
+
+PROBE = """
+import json, django
+from django.conf import settings
+django.setup()
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "ENGINE": settings.DATABASES["default"]["ENGINE"],
+    "DB_NAME": str(settings.DATABASES["default"]["NAME"]),
+    "DB_OPTIONS": settings.DATABASES["default"].get("OPTIONS", {}),
+    "LAYER": settings.CHANNEL_LAYERS["default"]["BACKEND"],
+    "LAYER_CONFIG": settings.CHANNEL_LAYERS["default"].get("CONFIG", {}),
+    "CACHE": settings.CACHES["default"]["BACKEND"],
+    "EMAIL_BACKEND": settings.EMAIL_BACKEND,
+    "EMAIL_HOST": getattr(settings, "EMAIL_HOST", ""),
+    "TIME_ZONE": settings.TIME_ZONE,
+    "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
+    "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
+    "SESSION_COOKIE_SECURE": settings.SESSION_COOKIE_SECURE,
+}))
+"""
+
+
+def run_python(code, env_overrides, *args):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "EMAIL_URL",
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "CSRF_TRUSTED_ORIGINS",
+            "TIME_ZONE",
+        }
+    }
+    env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, *(["-c", code] if code else []), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def settings_for(**env):
+    result = run_python(PROBE, env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_embedded_defaults_are_sqlite_in_var_inmemory_layer_and_console_mail():
+    config = settings_for(DEBUG="true")
+    assert config["ENGINE"] == "django.db.backends.sqlite3"
+    assert config["DB_NAME"] == str(ROOT / "var" / "portal.sqlite3")
+    assert config["DB_OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+    assert config["DB_OPTIONS"]["timeout"] >= 5
+    assert config["LAYER"] == "channels.layers.InMemoryChannelLayer"
+    assert config["CACHE"] == "django.core.cache.backends.locmem.LocMemCache"
+    assert config["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert config["TIME_ZONE"] == "America/New_York"
+
+
+def test_scale_out_settings_follow_the_environment():
+    config = settings_for(
+        DEBUG="true",
+        DATABASE_URL="postgres://portal:secret@db.internal:5432/portal",
+        REDIS_URL="redis://cache.internal:6379/2",
+        EMAIL_URL="smtp+tls://mailer:pw@smtp.example.org:587",
+        TIME_ZONE="America/Chicago",
+    )
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert config["DB_NAME"] == "portal"
+    assert config["LAYER"] == "channels_redis.core.RedisChannelLayer"
+    assert config["LAYER_CONFIG"]["hosts"][0]["address"] == "redis://cache.internal:6379/2"
+    assert config["LAYER_CONFIG"]["hosts"][0]["max_connections"] > 100
+    assert config["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert config["EMAIL_HOST"] == "smtp.example.org"
+    assert config["TIME_ZONE"] == "America/Chicago"
+
+
+def test_production_settings_are_secure():
+    config = settings_for(**PRODUCTION)
+    assert config["DEBUG"] is False
+    assert config["ALLOWED_HOSTS"] == ["families.example.org"]
+    assert config["SECURE_SSL_REDIRECT"] is True
+    assert config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize(
+    "secret_key", ["", "short", "django-insecure-" + "x" * 60], ids=["unset", "short", "insecure"]
+)
+def test_production_refuses_to_start_without_a_real_secret_key(secret_key):
+    result = run_python(PROBE, {**PRODUCTION, "SECRET_KEY": secret_key})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_check_deploy_reports_no_warnings_with_the_production_variables():
+    result = run_python(None, PRODUCTION, "manage.py", "check", "--deploy", "--fail-level", "DEBUG")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues (0 silenced)." in result.stdout
