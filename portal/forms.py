@@ -92,11 +92,14 @@ class SignupProfileForm(DisplayNameFieldsMixin):
     ]
 
     def signup(self, request, user):
+        # The name was free when the form was validated; if another sign-up took it in
+        # the meantime, the service picks a numbered variant rather than failing.
         services.register_family_member(
             user,
             display_name=self.cleaned_data["display_name"],
             relationship=self.cleaned_data.get("relationship", ""),
             preferred_language=self.cleaned_data.get("preferred_language", ""),
+            allow_numbered_variant=True,
         )
 
 

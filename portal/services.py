@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 
 from portal import privacy, roles
+from portal.display_names import DISPLAY_NAME_MAX_LENGTH
 from portal.models import EmergencyContact, Profile
 
 
@@ -18,24 +19,34 @@ def display_name_taken(display_name, *, exclude_user=None):
     return queryset.exists()
 
 
-def register_family_member(user, *, display_name, relationship="", preferred_language=""):
+def register_family_member(
+    user, *, display_name, relationship="", preferred_language="", allow_numbered_variant=False
+):
     """Give a new sign-up their profile and the Family members role.
 
     Guarantees: the account ends with exactly one profile and is in the Family members
-    group, or nothing changed and ``DisplayNameTaken`` is raised.
+    group, or nothing changed and ``DisplayNameTaken`` is raised. With
+    ``allow_numbered_variant``, a name taken by a concurrent sign-up becomes "Name 2",
+    "Name 3", ... (the member can change it in their profile).
     """
-    try:
-        with transaction.atomic():
-            profile = Profile.objects.create(
-                user=user,
-                display_name=display_name,
-                relationship=relationship,
-                preferred_language=preferred_language,
-            )
-            user.groups.add(Group.objects.get(name=roles.FAMILY_MEMBERS))
-    except IntegrityError as error:
-        raise DisplayNameTaken(display_name) from error
-    return profile
+    candidates = [display_name]
+    if allow_numbered_variant:
+        base = display_name[: DISPLAY_NAME_MAX_LENGTH - 3]
+        candidates += [f"{base} {n}" for n in range(2, 100)]
+    for candidate in candidates:
+        try:
+            with transaction.atomic():
+                profile = Profile.objects.create(
+                    user=user,
+                    display_name=candidate,
+                    relationship=relationship,
+                    preferred_language=preferred_language,
+                )
+                user.groups.add(Group.objects.get(name=roles.FAMILY_MEMBERS))
+        except IntegrityError:
+            continue
+        return profile
+    raise DisplayNameTaken(display_name)
 
 
 def update_profile(user, *, display_name, relationship="", preferred_language=""):

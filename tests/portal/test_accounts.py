@@ -199,3 +199,23 @@ def test_every_new_sign_up_is_only_a_family_member(client):
     user = User.objects.get(email="new.family@example.test")
     assert not user.is_staff and not user.is_superuser
     assert set(user.groups.all()) == {Group.objects.get(name=roles.FAMILY_MEMBERS)}
+
+
+def test_sign_up_racing_for_a_name_gets_a_numbered_variant_not_an_error(family_member):
+    from portal import services
+
+    late = User.objects.create_user(email="late@example.test", password="x-Long-pass-123")
+    profile = services.register_family_member(
+        late, display_name="Hopeful Mom", allow_numbered_variant=True
+    )
+    assert profile.display_name == "Hopeful Mom 2"
+
+
+def test_registering_a_taken_name_without_variants_changes_nothing(family_member):
+    from portal import services
+
+    late = User.objects.create_user(email="late@example.test", password="x-Long-pass-123")
+    with pytest.raises(services.DisplayNameTaken):
+        services.register_family_member(late, display_name="hopeful mom")
+    assert not Profile.objects.filter(user=late).exists()
+    assert not late.groups.exists()

@@ -130,3 +130,29 @@ def test_check_deploy_reports_no_warnings_with_the_production_variables():
     result = run_python(None, PRODUCTION, "manage.py", "check", "--deploy", "--fail-level", "DEBUG")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+WHITENOISE_PROBE = """
+import tempfile, django
+django.setup()
+from django.core.management import call_command
+from django.templatetags.static import static
+from django.test import Client, override_settings
+with tempfile.TemporaryDirectory() as root, override_settings(STATIC_ROOT=root):
+    call_command("collectstatic", interactive=False, verbosity=0)
+    url = static("portal/css/portal.css")
+    response = Client().get(url, secure=True)
+    body = b"".join(response.streaming_content)
+    fields = [url, response.status_code, response["Cache-Control"], b"--brand" in body]
+    print("|".join(map(str, fields)))
+"""
+
+
+def test_whitenoise_serves_hashed_static_files_with_debug_off():
+    result = run_python(WHITENOISE_PROBE, {**PRODUCTION, "ALLOWED_HOSTS": "testserver"})
+    assert result.returncode == 0, result.stderr
+    url, status, cache_control, has_css = result.stdout.strip().splitlines()[-1].split("|")
+    assert url.startswith("/static/portal/css/portal.") and url != "/static/portal/css/portal.css"
+    assert status == "200"
+    assert "max-age" in cache_control
+    assert has_css == "True"
