@@ -47,6 +47,20 @@ def test_sign_up_creates_profile_family_role_and_sends_verification(client):
     assert mail.outbox[0].to == ["new.family@example.test"]
 
 
+def test_verification_email_names_the_organisation(client):
+    from portal.models import OrganisationSettings
+
+    org = OrganisationSettings.load()
+    org.name = "Riverside Family Program"
+    org.save()
+
+    signup(client)
+
+    body = mail.outbox[0].body
+    assert "Hello from Riverside Family Program!" in body
+    assert "http://testserver/accounts/confirm-email/" in body
+
+
 def test_unverified_account_cannot_reach_my_account(client):
     signup(client)
     response = client.get(reverse("portal:account"))

@@ -1,0 +1,226 @@
+"""A base class for tests in a real Chromium, shared by every app's browser tests.
+
+Daphne serves the site from a child process (``ChannelsLiveServerTestCase``), so mail
+sent while handling a request never reaches this process's ``mail.outbox``. The class
+switches Django to the file-based mail backend, writing to a temporary directory, before
+the server process is forked; the tests read the messages from there.
+"""
+
+import email.policy
+import os
+import tempfile
+import time
+import uuid
+from email.parser import BytesParser
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from axe_playwright_python.sync_playwright import Axe
+from channels.testing import ChannelsLiveServerTestCase
+from django.conf import settings
+from django.db import connections
+from django.test.utils import override_settings
+from playwright.sync_api import sync_playwright
+
+from portal import services
+from portal.models import User
+from tests.browser.conftest import find_chromium
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+NARROW = {"width": 320, "height": 640}
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": WCAG_TAGS},
+    "resultTypes": ["violations"],
+}
+PASSWORD = "a-Long-test-passphrase-42"
+MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
+
+axe = Axe()
+
+
+def read_mailbox(directory):
+    """Every message the file-based backend wrote to ``directory``, oldest first."""
+    parser = BytesParser(policy=email.policy.default)
+    messages = []
+    for path in sorted(Path(directory).glob("*.log"), key=lambda p: p.stat().st_mtime_ns):
+        for chunk in path.read_bytes().split(MAIL_SEPARATOR):
+            if chunk.strip():
+                messages.append(parser.parsebytes(chunk))
+    return messages
+
+
+def plain_text(message):
+    return message.get_body(preferencelist=("plain",)).get_content()
+
+
+def axe_violations(page):
+    """axe-core's WCAG 2.x A/AA violations on the current page, as readable lines."""
+    results = axe.run(page, options=AXE_OPTIONS)
+    return [
+        f"{violation['id']} ({violation['impact']}): "
+        + ", ".join(" ".join(node["target"]) for node in violation["nodes"])
+        for violation in results.response["violations"]
+    ]
+
+
+class PortalBrowserTestCase(ChannelsLiveServerTestCase):
+    """Daphne in a child process, one Chromium per class, a fresh context per page,
+    mail captured to files, and the migration data restored around every test."""
+
+    # The flush after each test deletes what migrations created (page tree, site, role
+    # groups); serialized_rollback puts it back before every test.
+    serialized_rollback = True
+
+    @classmethod
+    def setUpClass(cls):
+        chromium = find_chromium()
+        assert chromium, "conftest.py skips or fails browser tests without Chromium"
+
+        # Sync Playwright (started below) runs an event loop in this thread. While it
+        # runs, `django.db.connections` keeps connections per context instead of per
+        # thread, so Django code here gets a new DatabaseWrapper that lacks the contents
+        # pytest-django serialized at set-up, and serialized_rollback would silently
+        # restore nothing. Keep them to hand (see _share_serialized_contents).
+        cls.serialized_contents = {
+            alias: connections[alias]._test_serialized_contents
+            for alias in cls._databases_names(include_mirrors=False)
+            if hasattr(connections[alias], "_test_serialized_contents")
+        }
+
+        mail_dir = tempfile.TemporaryDirectory(prefix="portal-browser-mail-")
+        cls.addClassCleanup(mail_dir.cleanup)
+        cls.mail_dir = Path(mail_dir.name)
+        # Enabled before super() forks the daphne process, so the child inherits them.
+        # allauth keeps its rate limits (sign-ups, log-ins per IP) in the cache, which
+        # earlier tests and other runs on the same Redis also fill: use a key space of
+        # this class's own.
+        run_prefix = f"browser-{uuid.uuid4().hex[:8]}"
+        own_caches = {
+            alias: {**config, "KEY_PREFIX": f"{config.get('KEY_PREFIX', '')}:{run_prefix}"}
+            for alias, config in settings.CACHES.items()
+        }
+        server_settings = override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(cls.mail_dir),
+            CACHES=own_caches,
+        )
+        server_settings.enable()
+        cls.addClassCleanup(server_settings.disable)
+
+        super().setUpClass()
+
+        # The ORM (this test's set-up, the flush between tests) refuses to run beside
+        # Playwright's event loop. Set only now that the server is forked, so daphne
+        # keeps Django's async-safety checks.
+        previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        cls.addClassCleanup(cls._restore_async_unsafe, previous)
+
+        cls.playwright = sync_playwright().start()
+        cls.addClassCleanup(cls.playwright.stop)
+        # Runs before playwright.stop(): close the connections opened beside its loop,
+        # which nothing else would close (PostgreSQL refuses to drop a database in use).
+        cls.addClassCleanup(connections.close_all)
+        cls.browser = cls.playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
+        )
+        cls.addClassCleanup(cls.browser.close)
+
+    @classmethod
+    def tearDownClass(cls):
+        # The last test's flush emptied the database. Leave it as the migrations made it,
+        # for the transactional tests that run after this class.
+        for alias, contents in cls.serialized_contents.items():
+            connections[alias].creation.deserialize_db_from_string(contents)
+        super().tearDownClass()
+
+    @classmethod
+    def _fixture_setup(cls):
+        cls._share_serialized_contents()
+        super()._fixture_setup()
+
+    def _fixture_teardown(self):
+        # Also decides whether the flush re-runs post_migrate (it must not: the restore
+        # would then collide with the content types and permissions it recreates).
+        self._share_serialized_contents()
+        super()._fixture_teardown()
+
+    @classmethod
+    def _share_serialized_contents(cls):
+        for alias, contents in cls.serialized_contents.items():
+            connections[alias]._test_serialized_contents = contents
+
+    @staticmethod
+    def _restore_async_unsafe(previous):
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+    def setUp(self):
+        for path in self.mail_dir.glob("*"):
+            path.unlink()
+
+    # --- helpers --------------------------------------------------------------------
+
+    def url(self, path):
+        return self.live_server_url + path
+
+    def open_page(self, viewport=PHONE):
+        context = self.browser.new_context(viewport=viewport, locale="en-US")
+        self.addCleanup(context.close)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    def wait_for_mail(self, to, timeout=10):
+        deadline = time.monotonic() + timeout
+        while True:
+            sent = [m for m in read_mailbox(self.mail_dir) if to in str(m["To"])]
+            if sent or time.monotonic() > deadline:
+                return sent
+            time.sleep(0.1)
+
+    def create_verified_member(self, email, display_name):
+        user = User.objects.create_user(email=email, password=PASSWORD)
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+        services.register_family_member(user, display_name=display_name)
+        return user
+
+    def log_in(self, page, email, password=PASSWORD):
+        page.goto(self.url("/accounts/login/"))
+        page.locator("#id_login").fill(email)
+        page.locator("#id_password").fill(password)
+        page.locator("main form").get_by_role("button", name="Log in", exact=True).click()
+        page.wait_for_url(self.url("/my-account/"))
+
+    def assert_pages_pass_audit(self, page, pages, *, max_width=None):
+        """Open each of ``pages`` (label: function(page)) in ``page`` and audit it.
+
+        axe-core must find no WCAG 2.2 A/AA violation and, given ``max_width``, the page
+        must not scroll sideways. Every page is audited before the assertion, so one
+        failure lists them all.
+        """
+        failures = {}
+        for label, open_it in pages.items():
+            open_it(page)
+            problems = axe_violations(page)
+            if max_width is not None:
+                scroll_width = page.evaluate("document.documentElement.scrollWidth")
+                if scroll_width > max_width:
+                    problems.append(f"scrolls sideways: scrollWidth {scroll_width}px")
+            if problems:
+                failures[label] = problems
+        report = "\n".join(
+            f"{label}:\n  " + "\n  ".join(lines) for label, lines in failures.items()
+        )
+        self.assertEqual(failures, {}, f"accessibility audit failed:\n{report}")
