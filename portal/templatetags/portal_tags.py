@@ -19,7 +19,7 @@ def _fallback_crisis_resources():
 
 
 @register.inclusion_tag("portal/includes/crisis_resources.html")
-def crisis_resources(heading_level=2):
+def crisis_resources():
     """The crisis lines, on every page, even when the database is down (500 pages)."""
     try:
         setting = CrisisResources.load()
@@ -30,7 +30,6 @@ def crisis_resources(heading_level=2):
         }
     except DatabaseError:
         data = _fallback_crisis_resources()
-    data["heading_level"] = heading_level
     return data
 
 

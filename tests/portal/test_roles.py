@@ -57,3 +57,29 @@ def test_coordinator_sees_admin_but_not_the_user_list(client, make_staff):
     client.force_login(make_staff(roles.CARE_COORDINATORS))
     assert client.get(reverse("wagtailadmin_home")).status_code == 200
     assert client.get(reverse("wagtailusers_users:index")).status_code in (302, 403)
+
+
+def test_administrator_creates_a_staff_account_with_a_role_in_wagtail_admin(client, db):
+    from portal.models import User
+
+    admin = User.objects.create_superuser(email="root@example.test", password="x-Long-pass-99")
+    client.force_login(admin)
+    moderators = Group.objects.get(name=roles.MODERATORS)
+
+    response = client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "email": "new.moderator@example.test",
+            "first_name": "Jo",
+            "last_name": "Rivera",
+            "password1": "a-Long-pass-1234",
+            "password2": "a-Long-pass-1234",
+            "is_active": "on",
+            "groups": [moderators.pk],
+        },
+    )
+
+    assert response.status_code == 302
+    created = User.objects.get(email="new.moderator@example.test")
+    assert list(created.groups.all()) == [moderators]
+    assert created.has_perm("wagtailadmin.access_admin")
