@@ -559,7 +559,7 @@ def sync_series(series, *, now=None):
 
     Guarantees: past dates are never touched; a future date without active
     registrations that the rule no longer has is deleted; a future date with
-    registrations is kept, or moved to a new date of the rule (in order) with an email
+    registrations is kept, or moved to the nearest new date of the rule with an email
     to its families, or, when the rule has fewer dates, cancelled with notice; new dates
     are created with the series' capacity. Returns ``(created, moved, removed)`` counts.
     """
@@ -594,7 +594,9 @@ def sync_series(series, *, now=None):
                 removed += 1
             elif free_slots:
                 previous_when = notifications.when(event)
-                event.starts_at = free_slots.pop(0)
+                nearest = min(free_slots, key=lambda slot, e=event: abs(slot - e.starts_at))
+                free_slots.remove(nearest)
+                event.starts_at = nearest
                 event.ends_at = event.starts_at + duration
                 event.save()
                 for registration in Registration.objects.filter(
