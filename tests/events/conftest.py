@@ -11,7 +11,9 @@ from events.models import Event, EventKind, LocationKind
 @pytest.fixture
 def make_event(db):
     def make(**fields):
-        starts_at = fields.pop("starts_at", timezone.now() + timedelta(days=3))
+        starts_at = fields.pop(
+            "starts_at", (timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
+        )
         values = {
             "title": "Tuesday multi-family group",
             "kind": EventKind.THERAPY_GROUP,
