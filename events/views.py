@@ -121,17 +121,18 @@ def detail(request, pk):
 @login_required
 @require_POST
 def register(request, pk):
-    event = _event_for_page(pk)
+    # The plain row is enough to sign up; the page's seat counts only on a re-render.
+    event = get_object_or_404(Event, pk=pk)
     form = SignupForm(request.POST, max_party_size=event.max_party_size)
     if not form.is_valid():
-        return _render_detail(request, event, form)
+        return _render_detail(request, _event_for_page(pk), form)
     try:
         registration = services.register(
             event, request.user, party_size=form.cleaned_data["party_size"], needs=form.needs()
         )
     except services.SignupError as error:
         form.add_error(None, error.message)
-        return _render_detail(request, event, form)
+        return _render_detail(request, _event_for_page(pk), form)
     return redirect("events:registration", pk=registration.pk)
 
 
