@@ -413,7 +413,7 @@ def cancel_event(event, *, notice=""):
         event.status = EventStatus.CANCELLED
         event.save(update_fields=["status", "updated_at"])
         registrations = list(
-            Registration.objects.select_for_update()
+            Registration.objects.select_for_update(of=("self",))
             .filter(event=event, status__in=ACTIVE)
             .select_related("user__profile", "event")
         )
