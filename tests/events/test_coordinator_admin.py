@@ -179,3 +179,35 @@ def test_creating_a_series_in_the_admin_generates_its_dates(client, coordinator)
 def test_moderators_have_no_events_admin(client, make_staff):
     client.force_login(make_staff(roles.MODERATORS))
     assert client.get(reverse("events_event:index")).status_code in (302, 403)
+
+
+def test_moving_an_event_in_the_admin_tells_its_families(
+    client, coordinator, roster_event, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    new_start = timezone.localtime(roster_event.starts_at + timedelta(days=1))
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("events_event:edit", args=[roster_event.pk]),
+            {
+                "title": roster_event.title,
+                "kind": roster_event.kind,
+                "description": "",
+                "starts_at": new_start.strftime("%Y-%m-%d %H:%M"),
+                "ends_at": (new_start + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+                "location_kind": "in_person",
+                "site": roster_event.site,
+                "room": roster_event.room,
+                "join_url": "",
+                "max_party_size": "4",
+                "registration_opens_at": "",
+                "registration_closes_at": "",
+                "auto_promote_until": "02:00:00",
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    roster_event.refresh_from_db()
+    assert roster_event.starts_at == new_start
+    assert len([m for m in mail.outbox if m.subject.startswith("New time")]) == 2
