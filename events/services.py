@@ -124,21 +124,6 @@ def occupancy(event, *, exclude=None):
     return Occupancy(totals["people"], totals["families"], totals["waiting"])
 
 
-def availability(event):
-    """What a family may see: ``("seats", n)``, ``("few", n)`` or ``("waitlist", 0)``.
-
-    Never who signed up, never a count of families.
-    """
-    used = occupancy(event)
-    left = used.people_left(event)
-    families_left = used.families_left(event)
-    if left == 0 or families_left == 0:
-        return ("waitlist", 0)
-    if left <= FEW_SEATS:
-        return ("few", left)
-    return ("seats", left)
-
-
 def waitlist_position(registration):
     """1 for the first waiting party, or None when the registration is not waiting."""
     if registration.status != RegistrationStatus.WAITLISTED:
