@@ -246,6 +246,7 @@ def mine(request):
     upcoming = [r for r in registrations if r.event.ends_at > now]
     for item in upcoming:
         item.position = services.waitlist_position(item)
+        item.size_choices = range(1, item.event.max_party_size + 1)
     past = [r for r in registrations if r.event.ends_at <= now]
     feed = CalendarFeed.objects.filter(user=request.user).first()
     return render(

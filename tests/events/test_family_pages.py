@@ -278,3 +278,10 @@ def test_the_home_page_shows_upcoming_events(client, make_event):
 
 def test_the_navigation_links_to_groups_and_events(client):
     assert 'href="/events/"' in client.get("/").content.decode()
+
+
+def test_my_sign_ups_offer_a_party_size_change(client, event, family_member):
+    registration = services.register(event, family_member, party_size=2)
+    client.force_login(family_member)
+    page = client.get(reverse("events:mine")).content.decode()
+    assert reverse("events:party_size", args=[registration.pk]) in page
