@@ -29,6 +29,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from events import services
 from events.models import (
+    SEAT_HOLDING,
     Event,
     EventKind,
     EventSeries,
@@ -273,7 +274,7 @@ def roster(request, pk):
         "events/admin/roster.html",
         {
             "event": event,
-            "confirmed": [r for r in registrations if r.status in services.SEAT_HOLDING],
+            "confirmed": [r for r in registrations if r.status in SEAT_HOLDING],
             "waitlisted": waitlisted,
             "cancelled": [r for r in registrations if r.status == RegistrationStatus.CANCELLED],
             "occupancy": used,
