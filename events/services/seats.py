@@ -123,10 +123,12 @@ def lock_events(event_ids):
 
 
 def lock_event(event_id):
+    """Lock one event row until the transaction ends and return it fresh."""
     return Event.objects.select_for_update().get(pk=event_id)
 
 
 def check_party(event, party_size):
+    """Raise ``PartyTooLarge`` unless 1 <= party_size <= the event's largest party."""
     if party_size < 1:
         raise PartyTooLarge(_("Please tell us how many people are coming."))
     if party_size > event.max_party_size:
@@ -137,6 +139,8 @@ def check_party(event, party_size):
 
 
 def check_open(event, now):
+    """Raise ``RegistrationClosed`` unless sign-up is open: scheduled, before the start,
+    inside the registration window."""
     if event.status == EventStatus.CANCELLED:
         raise RegistrationClosed(_("This session is cancelled."))
     if now >= event.starts_at:
@@ -148,6 +152,7 @@ def check_open(event, now):
 
 
 def active_registration(event, user):
+    """The account's one active registration for the event (locked), or None."""
     return (
         Registration.objects.select_for_update()
         .filter(event=event, user=user, status__in=ACTIVE)
@@ -185,6 +190,7 @@ def place_party(event, user, party_size, needs, now):
 
 
 def notify_placed(registration):
+    """Queue the confirmed or waitlisted (with position) email for after commit."""
     if registration.status == RegistrationStatus.CONFIRMED:
         notifications.notify(registration, "confirmed")
     else:
