@@ -7,6 +7,9 @@ from django.utils import timezone
 
 from events.models import Event, EventKind, LocationKind
 
+# The browser tests' rule (skip without Chromium, fail on CI) for test_in_chromium.py.
+from tests.browser.conftest import pytest_runtest_setup  # noqa: F401
+
 
 @pytest.fixture
 def make_event(db):
