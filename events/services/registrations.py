@@ -137,13 +137,15 @@ def change_party_size(registration, party_size, *, now=None):
             and party_size > registration.party_size
         ):
             others = occupancy(event, exclude=registration)
-            if others.people + party_size > event.capacity_people:
+            free = event.capacity_people - others.people - registration.party_size
+            waiting_party_fits = Registration.objects.filter(
+                event=event, status=RegistrationStatus.WAITLISTED, party_size__lte=free
+            ).exists()
+            if others.people + party_size > event.capacity_people or waiting_party_fits:
                 raise NotEnoughSeats(
                     _("Only %(left)s more seats are free; your party stays at %(size)s.")
                     % {
-                        "left": max(
-                            event.capacity_people - others.people - registration.party_size, 0
-                        ),
+                        "left": 0 if waiting_party_fits else max(free, 0),
                         "size": registration.party_size,
                     }
                 )

@@ -136,3 +136,15 @@ def test_events_of_a_cohort_series_refuse_single_date_sign_up(cohort_series, fam
     event = cohort_series.events.first()
     with pytest.raises(services.RegistrationClosed):
         services.register(event, family_member, party_size=1)
+
+
+def test_growing_a_party_never_takes_seats_a_waiting_party_fits(make_event, families):
+    """Within the last two hours freed seats wait for a coordinator, not for growth."""
+    start = timezone.now() + timedelta(hours=1)
+    event = make_event(capacity_people=3, starts_at=start, ends_at=start + timedelta(hours=1))
+    growing = services.register(event, families[0], party_size=1)
+    leaving = services.register(event, families[1], party_size=2)
+    services.register(event, families[2], party_size=1)  # waits: the event is full
+    services.cancel_registration(leaving)  # 2 seats free, no automatic promotion
+    with pytest.raises(services.NotEnoughSeats):
+        services.change_party_size(growing, 2)
