@@ -1,5 +1,6 @@
 """Recurring series: dates from the rule, cohort enrolment, drop-in sign-up for all."""
 
+import copy
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,7 +20,7 @@ from events.models import (
     RegistrationStatus,
     SeriesMode,
 )
-from events.services.coordinators import cancel_event
+from events.services.coordinators import cancel_event, event_details_changed
 from events.services.seats import (
     NO_NEEDS,
     CohortFull,
@@ -74,9 +75,10 @@ def sync_series(series, *, now=None):
 
     Guarantees: past dates are never touched; a future date without active
     registrations that the rule no longer has is deleted; a future date with
-    registrations is kept, or moved to the nearest new date of the rule with an email
-    to its families, or, when the rule has fewer dates, cancelled with notice; new dates
-    are created with the series' capacity. Returns ``(created, moved, removed)`` counts.
+    registrations is kept, or moved to the nearest new date of the rule, or, when the
+    rule has fewer dates, cancelled with notice; families of a kept or moved date whose
+    time or place changed are emailed once; new dates are created with the series'
+    capacity. Returns ``(created, moved, removed)`` counts.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -96,37 +98,34 @@ def sync_series(series, *, now=None):
         }
         created = moved = removed = 0
         free_slots = list(wanted)
+        # Each kept or moved date: (event, its row before this sync).
         keep = []
         for event in scheduled:
             if event.starts_at in free_slots:
                 free_slots.remove(event.starts_at)
-                keep.append(event)
+                keep.append((event, copy.copy(event)))
+        kept_ids = {event.pk for event, _previous in keep}
         for event in scheduled:
-            if event in keep:
+            if event.pk in kept_ids:
                 continue
             if event.pk not in booked:
                 event.delete()
                 removed += 1
             elif free_slots:
-                previous_when = notifications.when(event)
-                nearest = min(free_slots, key=lambda slot, e=event: abs(slot - e.starts_at))
-                free_slots.remove(nearest)
-                event.starts_at = nearest
-                event.ends_at = event.starts_at + duration
-                event.save()
-                for registration in Registration.objects.filter(
-                    event=event, status__in=ACTIVE
-                ).select_related("user__profile", "event"):
-                    notifications.notify(registration, "changed", previous_when=previous_when)
-                keep.append(event)
+                previous = copy.copy(event)
+                event.starts_at = min(free_slots, key=lambda slot, e=event: abs(slot - e.starts_at))
+                free_slots.remove(event.starts_at)
+                keep.append((event, previous))
                 moved += 1
             else:
                 cancel_event(event, notice="")
                 removed += 1
-        for event in keep:
+        for event, previous in keep:
             _copy_details(series, event)
             event.ends_at = event.starts_at + duration
             event.save()
+            # Emails the families once if the time or place changed; re-arms reminders.
+            event_details_changed(event, previous)
         for start in free_slots:
             event = Event(series=series, starts_at=start, ends_at=start + duration)
             _copy_details(series, event)

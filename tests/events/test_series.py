@@ -164,3 +164,30 @@ def test_a_drop_in_series_refuses_cohort_enrolment(make_series, family_member):
 def test_a_series_has_a_readable_name(make_series):
     assert str(make_series(title="Skills")) == "Skills"
     assert EventSeries.objects.count() == 1
+
+
+def test_changing_the_series_site_tells_the_families_of_booked_dates(
+    make_series, family_member, django_capture_on_commit_callbacks
+):
+    series = make_series(site="North building")
+    booked = series.events.order_by("starts_at").first()
+    services.register(booked, family_member, party_size=1)
+    series.site = "South building"
+    series.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sync_series(series)
+    booked.refresh_from_db()
+    assert booked.site == "South building"
+    assert [m.to for m in mail.outbox] == [[family_member.email]]
+
+
+def test_a_date_that_moves_re_arms_its_reminders(make_series, family_member):
+    series = make_series(rrule="FREQ=WEEKLY;COUNT=2")
+    booked = series.events.order_by("starts_at").first()
+    services.register(booked, family_member, party_size=1)
+    assert services.send_due_reminders(now=booked.starts_at - timedelta(hours=20)) == 1
+    series.start_time = time(20, 0)
+    series.save()
+    services.sync_series(series)
+    booked.refresh_from_db()
+    assert services.send_due_reminders(now=booked.starts_at - timedelta(hours=20)) == 1
