@@ -8,3 +8,18 @@ class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Groups & events")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from events import demo, services
+        from events.models import CalendarFeed, Event, Registration
+        from portal import demo as portal_demo
+        from portal import navigation, privacy
+
+        privacy.register(
+            "events",
+            models=[Registration, CalendarFeed, Event],
+            export=services.export_registrations,
+            erase=services.erase_registrations,
+        )
+        portal_demo.register("events", demo.seed_events, order=40)
+        navigation.register("events", _("Groups & events"), url="events:index", order=40)

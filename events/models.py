@@ -1,1 +1,403 @@
-"""Models for the events app arrive with its issue (see ../shared/DESIGN.md)."""
+"""Groups and events: what coordinators schedule and what families sign up for.
+
+Seat counts are never stored: they are computed from the registration rows, under the
+event's row lock (see ``events.services``). The database enforces what a row alone can
+say: at most one active registration per account and event, positive sizes, ordered
+times.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal import roles
+
+
+class EventKind(models.TextChoices):
+    THERAPY_GROUP = "therapy_group", _("Multi-family therapy group")
+    EDUCATION_NIGHT = "education_night", _("Family education night")
+    WORKSHOP = "workshop", _("Workshop")
+    ORIENTATION = "orientation", _("Orientation")
+
+
+# What families' emails and calendars call each kind. Deliberately generic: a calendar
+# entry or an email subject may be seen by others, and must never reveal a diagnosis,
+# substance use or treatment (42 CFR Part 2).
+GENERIC_KIND_LABELS = {
+    EventKind.THERAPY_GROUP: _("Family group session"),
+    EventKind.EDUCATION_NIGHT: _("Family evening"),
+    EventKind.WORKSHOP: _("Family workshop"),
+    EventKind.ORIENTATION: _("Family welcome session"),
+}
+
+
+class LocationKind(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    VIRTUAL = "virtual", _("Online")
+
+
+class EventStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SeriesMode(models.TextChoices):
+    DROP_IN = "drop_in", _("Drop-in: families sign up date by date")
+    COHORT = "cohort", _("Cohort: families enrol for every date")
+
+
+def validate_rrule(value):
+    """An RFC 5545 RRULE that ends (COUNT or UNTIL) and yields at most 100 dates."""
+    from dateutil.rrule import rrulestr
+
+    text = value.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    upper = text.upper()
+    if "COUNT=" not in upper and "UNTIL=" not in upper:
+        raise ValidationError(_("The rule must end: give COUNT (e.g. COUNT=8) or UNTIL."))
+    try:
+        rule = rrulestr(text, dtstart=timezone.now().replace(tzinfo=None, microsecond=0))
+    except (ValueError, TypeError) as error:
+        raise ValidationError(_("This is not a valid recurrence rule.")) from error
+    if len(list(rule[:101])) > 100:
+        raise ValidationError(_("A series can have at most 100 dates."))
+
+
+def validate_exception_dates(value):
+    from datetime import date
+
+    for line in value.split():
+        try:
+            date.fromisoformat(line)
+        except ValueError as error:
+            raise ValidationError(
+                _("“%(value)s” is not a date like 2026-12-24."), params={"value": line}
+            ) from error
+
+
+class EventDetails(models.Model):
+    """What an event and a series share: what it is, where, and how many it seats."""
+
+    title = models.CharField(
+        _("title"),
+        max_length=160,
+        help_text=_("Shown on the site only. Emails and calendars use a generic name."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
+    description = models.TextField(_("description"), blank=True)
+    location_kind = models.CharField(
+        _("where"), max_length=10, choices=LocationKind.choices, default=LocationKind.IN_PERSON
+    )
+    site = models.CharField(_("site"), max_length=160, blank=True)
+    room = models.CharField(_("room"), max_length=80, blank=True)
+    join_url = models.URLField(
+        _("join link"),
+        blank=True,
+        help_text=_(
+            "For online sessions. Shown only to confirmed families, from 30 minutes "
+            "before the start."
+        ),
+    )
+    capacity_people = models.PositiveIntegerField(_("capacity (people)"), default=24)
+    capacity_families = models.PositiveIntegerField(
+        _("capacity (families)"), null=True, blank=True, help_text=_("Optional.")
+    )
+    max_party_size = models.PositiveSmallIntegerField(_("largest party"), default=4)
+    lecture = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("related lecture"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class EventSeries(EventDetails):
+    """A recurring group: its rule generates the events (see ``services.sync_series``)."""
+
+    mode = models.CharField(
+        _("sign-up mode"), max_length=10, choices=SeriesMode.choices, default=SeriesMode.DROP_IN
+    )
+    first_date = models.DateField(_("first date"))
+    start_time = models.TimeField(_("start time"), help_text=_("Local time, e.g. 18:00."))
+    duration_minutes = models.PositiveSmallIntegerField(_("length in minutes"), default=90)
+    rrule = models.CharField(
+        _("recurrence rule"),
+        max_length=300,
+        validators=[validate_rrule],
+        help_text=_("RFC 5545, e.g. FREQ=WEEKLY;BYDAY=TU;COUNT=8 (weekly on Tuesdays, 8 times)."),
+    )
+    exception_dates = models.TextField(
+        _("dates to skip"),
+        blank=True,
+        validators=[validate_exception_dates],
+        help_text=_("One date per line, e.g. 2026-12-22."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("event series")
+        verbose_name_plural = _("event series")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(capacity_people__gte=1), name="events_series_capacity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_party_size__gte=1), name="events_series_party_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1), name="events_series_duration_positive"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def skipped_dates(self):
+        from datetime import date
+
+        return {date.fromisoformat(line) for line in self.exception_dates.split()}
+
+
+class Event(EventDetails):
+    """One dated session. Its seats are counted from its registrations, never stored."""
+
+    series = models.ForeignKey(
+        EventSeries,
+        verbose_name=_("series"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+    )
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("facilitators"),
+        blank=True,
+        related_name="facilitated_events",
+        limit_choices_to={"is_active": True, "groups__name__in": roles.STAFF_ROLES},
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    registration_opens_at = models.DateTimeField(
+        _("sign-up opens"), null=True, blank=True, help_text=_("Empty: open now.")
+    )
+    registration_closes_at = models.DateTimeField(
+        _("sign-up closes"), null=True, blank=True, help_text=_("Empty: at the start.")
+    )
+    auto_promote_until = models.DurationField(
+        _("stop automatic waitlist promotion before the start"),
+        default=timedelta(hours=2),
+        help_text=_("Later, coordinators promote by hand from the roster."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=EventStatus.choices, default=EventStatus.SCHEDULED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["starts_at", "pk"]
+        permissions = [("view_roster", _("Can see rosters, needs and attendance"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="events_event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity_people__gte=1), name="events_event_capacity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity_families__isnull=True) | Q(capacity_families__gte=1),
+                name="events_event_family_capacity_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_party_size__gte=1), name="events_event_party_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(registration_opens_at__isnull=True)
+                | Q(registration_closes_at__isnull=True)
+                | Q(registration_closes_at__gt=models.F("registration_opens_at")),
+                name="events_event_window_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self):
+        return f"{self.title} ({timezone.localtime(self.starts_at):%Y-%m-%d %H:%M})"
+
+    def get_absolute_url(self):
+        return reverse("events:detail", args=[self.pk])
+
+    @property
+    def is_virtual(self):
+        return self.location_kind == LocationKind.VIRTUAL
+
+    @property
+    def is_cancelled(self):
+        return self.status == EventStatus.CANCELLED
+
+    @property
+    def is_cohort(self):
+        return self.series_id is not None and self.series.mode == SeriesMode.COHORT
+
+    @property
+    def generic_label(self):
+        return GENERIC_KIND_LABELS.get(self.kind, GENERIC_KIND_LABELS[EventKind.WORKSHOP])
+
+    def registration_window_open(self, now=None):
+        now = now or timezone.now()
+        if self.status != EventStatus.SCHEDULED or now >= self.starts_at:
+            return False
+        if self.registration_opens_at and now < self.registration_opens_at:
+            return False
+        return not (self.registration_closes_at and now >= self.registration_closes_at)
+
+    def join_link_visible_from(self):
+        return self.starts_at - timedelta(minutes=30)
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAITLISTED = "waitlisted", _("On the waitlist")
+    CANCELLED = "cancelled", _("Cancelled")
+    ATTENDED = "attended", _("Attended")
+    NO_SHOW = "no_show", _("Did not attend")
+
+
+# Statuses that hold seats (attendance is marked on confirmed registrations).
+SEAT_HOLDING = [
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.ATTENDED,
+    RegistrationStatus.NO_SHOW,
+]
+ACTIVE = [*SEAT_HOLDING, RegistrationStatus.WAITLISTED]
+
+
+class Interpreter(models.TextChoices):
+    NONE = "", _("No interpreter needed")
+    SPANISH = "spanish", _("Spanish")
+    ASL = "asl", _("American Sign Language (ASL)")
+    OTHER = "other", _("Another language (tell us below)")
+
+
+class Registration(models.Model):
+    """A family's party for one event. Changed only by ``events.services``."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    # Null once an account is erased: past attendance still counts, nobody is named.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="event_registrations",
+    )
+    party_size = models.PositiveSmallIntegerField(_("people coming"), default=1)
+    attendee_names = models.CharField(_("first names of those coming"), max_length=200, blank=True)
+    interpreter = models.CharField(
+        _("interpreter"), max_length=10, choices=Interpreter.choices, blank=True
+    )
+    accessibility_needs = models.CharField(_("accessibility needs"), max_length=300, blank=True)
+    other_needs = models.CharField(_("anything else we should know"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=RegistrationStatus.choices)
+    # Arrival order on the waitlist: set when the party joins it, kept while it waits.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    attended_people = models.PositiveSmallIntegerField(_("people who came"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["event", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=~Q(status=RegistrationStatus.CANCELLED),
+                name="events_one_active_registration_per_account",
+            ),
+            models.CheckConstraint(
+                condition=Q(party_size__gte=1), name="events_registration_party_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(attended_people__isnull=True)
+                | Q(attended_people__lte=models.F("party_size")),
+                name="events_registration_attended_within_party",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RegistrationStatus.WAITLISTED) | Q(queued_at__isnull=False),
+                name="events_registration_waitlist_has_arrival",
+            ),
+        ]
+        indexes = [models.Index(fields=["event", "status", "queued_at"])]
+
+    def __str__(self):
+        return f"#{self.pk} {self.event_id} {self.status}"
+
+    def get_absolute_url(self):
+        return reverse("events:registration", args=[self.pk])
+
+    @property
+    def is_active(self):
+        return self.status != RegistrationStatus.CANCELLED
+
+
+class ReminderKind(models.TextChoices):
+    DAY_BEFORE = "24h", _("24 hours before")
+    HOUR_BEFORE = "1h", _("1 hour before")
+
+
+class ReminderSent(models.Model):
+    """One row per reminder sent: ``send_event_reminders`` never sends one twice."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=4, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "kind"], name="events_reminder_once_per_kind"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} reminder for registration {self.registration_id}"
+
+
+def new_feed_token():
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A family's private calendar subscription. Revoking deletes the row (and token)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"calendar feed of account {self.user_id}"
+
+    def get_absolute_url(self):
+        return reverse("events:feed", args=[self.token])

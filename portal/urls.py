@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("my-account/", include("portal.account_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("events/", include("events.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,74 @@
+"""Emails to families about their registrations, sent through django-tasks after commit.
+
+Wording is generic on purpose (42 CFR Part 2): "Family group session at <organisation>,
+Tue Dec 1, 6:00 PM". No email names the event's title or description, a diagnosis,
+substance use or treatment. Every email carries a signed one-click cancel link.
+"""
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+
+from events.calendars import organisation_name, public_location, public_summary, site_url
+from portal.tasks import send_email_message
+
+CANCEL_SALT = "events.registration.cancel"
+
+
+def cancel_token(registration):
+    return signing.dumps(registration.pk, salt=CANCEL_SALT)
+
+
+def registration_from_cancel_token(token):
+    """The registration id in a cancel link, or None when the link was altered."""
+    try:
+        return signing.loads(token, salt=CANCEL_SALT)
+    except signing.BadSignature:
+        return None
+
+
+def cancel_url(registration):
+    return site_url(reverse("events:cancel_by_link", args=[cancel_token(registration)]))
+
+
+def when(event):
+    return date_format(timezone.localtime(event.starts_at), "D N j, g:i A")
+
+
+def _language(registration):
+    profile = getattr(registration.user, "profile", None)
+    return (getattr(profile, "preferred_language", "") or settings.LANGUAGE_CODE)[:2]
+
+
+def notify(registration, template, **extra):
+    """Queue one email about ``registration`` for after the transaction commits."""
+    if registration.user is None or not registration.user.email:
+        return
+    event = registration.event
+    with translation.override(_language(registration)):
+        organisation = organisation_name()
+        context = {
+            "registration": registration,
+            "summary": public_summary(event, organisation),
+            "organisation": organisation,
+            "when": when(event),
+            "where": public_location(event),
+            "cancel_url": cancel_url(registration),
+            "mine_url": site_url(reverse("events:mine")),
+            **extra,
+        }
+        subject = " ".join(
+            render_to_string(f"events/email/{template}_subject.txt", context).split()
+        )
+        body = render_to_string(f"events/email/{template}.txt", context)
+    message = {
+        "subject": subject,
+        "body": body,
+        "from_email": settings.DEFAULT_FROM_EMAIL,
+        "to": [registration.user.email],
+    }
+    transaction.on_commit(lambda: send_email_message.enqueue(**message))

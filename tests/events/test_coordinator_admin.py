@@ -1,0 +1,213 @@
+"""Coordinator screens in Wagtail admin, and who may see a roster."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from events import services
+from events.models import Event, EventSeries, Registration, RegistrationStatus
+from portal import roles
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def coordinator(make_staff):
+    return make_staff(roles.CARE_COORDINATORS)
+
+
+@pytest.fixture
+def roster_event(make_event, families):
+    event = make_event(capacity_people=2)
+    services.register(
+        event, families[0], party_size=2, needs=services.Needs(accessibility_needs="Ramp")
+    )
+    services.register(event, families[1], party_size=1)
+    return event
+
+
+def test_a_coordinator_sees_the_roster_with_needs(client, coordinator, roster_event):
+    client.force_login(coordinator)
+    response = client.get(reverse("events_roster", args=[roster_event.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ramp" in page
+    assert "Test Family" in page
+
+
+@pytest.mark.parametrize(
+    "role", [roles.MODERATORS, roles.CONTENT_EDITORS, roles.CLINICAL_REVIEWERS]
+)
+def test_other_staff_cannot_see_a_roster(client, make_staff, roster_event, role):
+    client.force_login(make_staff(role))
+    response = client.get(reverse("events_roster", args=[roster_event.pk]))
+    assert response.status_code in (302, 403)
+    assert "Ramp" not in response.content.decode()
+
+
+def test_a_family_member_cannot_reach_a_roster(client, family_member, roster_event):
+    client.force_login(family_member)
+    response = client.get(reverse("events_roster", args=[roster_event.pk]))
+    assert response.status_code in (302, 403)
+
+
+def test_a_superuser_sees_the_roster(client, roster_event):
+    from portal.models import User
+
+    admin = User.objects.create_superuser(email="root@example.test", password="x" * 12)
+    client.force_login(admin)
+    assert client.get(reverse("events_roster", args=[roster_event.pk])).status_code == 200
+
+
+def test_the_csv_export_lists_every_registration(client, coordinator, roster_event):
+    client.force_login(coordinator)
+    response = client.get(reverse("events_roster_csv", args=[roster_event.pk]))
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert response["Content-Type"].startswith("text/csv")
+    assert len(rows) == 3
+    assert rows[1][0] == "Confirmed"
+
+
+def test_the_csv_export_neutralises_spreadsheet_formulas(client, coordinator, event, family_member):
+    services.register(
+        event, family_member, party_size=1, needs=services.Needs(other_needs="=HYPERLINK(1)")
+    )
+    client.force_login(coordinator)
+    response = client.get(reverse("events_roster_csv", args=[event.pk]))
+    assert "'=HYPERLINK(1)" in response.content.decode()
+
+
+def test_other_staff_cannot_export_a_roster(client, make_staff, roster_event):
+    client.force_login(make_staff(roles.MODERATORS))
+    response = client.get(reverse("events_roster_csv", args=[roster_event.pk]))
+    assert response.status_code in (302, 403)
+
+
+def test_raising_capacity_on_the_roster_promotes_through_the_service(
+    client, coordinator, roster_event
+):
+    client.force_login(coordinator)
+    client.post(
+        reverse("events_roster", args=[roster_event.pk]),
+        {"action": "capacity", "capacity_people": "3", "capacity_families": ""},
+    )
+    assert not Registration.objects.filter(
+        event=roster_event, status=RegistrationStatus.WAITLISTED
+    ).exists()
+
+
+def test_marking_attendance_on_the_roster(client, coordinator, roster_event):
+    registration = Registration.objects.get(event=roster_event, party_size=2)
+    client.force_login(coordinator)
+    client.post(
+        reverse("events_roster", args=[roster_event.pk]),
+        {"action": "attendance", "registration": registration.pk, "attended_people": "1"},
+    )
+    registration.refresh_from_db()
+    assert (registration.status, registration.attended_people) == ("attended", 1)
+
+
+def test_a_bad_roster_input_shows_a_message_not_a_500(client, coordinator, roster_event):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("events_roster", args=[roster_event.pk]),
+        {"action": "capacity", "capacity_people": "lots"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "whole number" in response.content.decode()
+
+
+def test_cancelling_the_session_from_the_roster(client, coordinator, roster_event):
+    client.force_login(coordinator)
+    client.post(
+        reverse("events_roster", args=[roster_event.pk]),
+        {"action": "cancel_event", "notice": "Snow day."},
+    )
+    roster_event.refresh_from_db()
+    assert roster_event.status == "cancelled"
+
+
+def test_a_coordinator_opens_the_event_listing_with_filters(client, coordinator, roster_event):
+    client.force_login(coordinator)
+    response = client.get(
+        reverse("events_event:index"), {"upcoming": "true", "has_waitlist": "true"}
+    )
+    assert response.status_code == 200
+    assert roster_event.title in response.content.decode()
+
+
+def test_the_edit_form_leaves_capacity_to_the_roster(client, coordinator, roster_event):
+    client.force_login(coordinator)
+    page = client.get(reverse("events_event:edit", args=[roster_event.pk])).content.decode()
+    assert 'name="title"' in page
+    assert 'name="capacity_people"' not in page
+
+
+def test_creating_a_series_in_the_admin_generates_its_dates(client, coordinator):
+    client.force_login(coordinator)
+    first = timezone.localdate() + timedelta(days=2)
+    response = client.post(
+        reverse("events_series:add"),
+        {
+            "title": "Skills",
+            "kind": "workshop",
+            "mode": "drop_in",
+            "description": "",
+            "first_date": first.isoformat(),
+            "start_time": "18:00",
+            "duration_minutes": "90",
+            "rrule": "FREQ=WEEKLY;COUNT=3",
+            "exception_dates": "",
+            "location_kind": "in_person",
+            "site": "",
+            "room": "",
+            "join_url": "",
+            "capacity_people": "12",
+            "capacity_families": "",
+            "max_party_size": "4",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Event.objects.filter(series=EventSeries.objects.get()).count() == 3
+
+
+def test_moderators_have_no_events_admin(client, make_staff):
+    client.force_login(make_staff(roles.MODERATORS))
+    assert client.get(reverse("events_event:index")).status_code in (302, 403)
+
+
+def test_moving_an_event_in_the_admin_tells_its_families(
+    client, coordinator, roster_event, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    new_start = timezone.localtime(roster_event.starts_at + timedelta(days=1))
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("events_event:edit", args=[roster_event.pk]),
+            {
+                "title": roster_event.title,
+                "kind": roster_event.kind,
+                "description": "",
+                "starts_at": new_start.strftime("%Y-%m-%d %H:%M"),
+                "ends_at": (new_start + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+                "location_kind": "in_person",
+                "site": roster_event.site,
+                "room": roster_event.room,
+                "join_url": "",
+                "max_party_size": "4",
+                "registration_opens_at": "",
+                "registration_closes_at": "",
+                "auto_promote_until": "02:00:00",
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    roster_event.refresh_from_db()
+    assert roster_event.starts_at == new_start
+    assert len([m for m in mail.outbox if m.subject.startswith("New time")]) == 2

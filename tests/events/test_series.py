@@ -1,0 +1,193 @@
+"""Recurring series: dates from an RRULE, skipped dates, regeneration, cohort and drop-in."""
+
+from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from events import services
+from events.models import Event, EventSeries, RegistrationStatus, SeriesMode, validate_rrule
+
+pytestmark = pytest.mark.django_db
+
+NEW_YORK = ZoneInfo("America/New_York")
+
+
+def _starts(series):
+    return [
+        timezone.localtime(start, NEW_YORK)
+        for start in series.events.order_by("starts_at").values_list("starts_at", flat=True)
+    ]
+
+
+def test_a_weekly_rule_generates_one_event_per_date(make_series):
+    series = make_series(rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=8")
+    starts = _starts(series)
+    assert len(starts) == 8
+    assert {start.weekday() for start in starts} == {1}
+
+
+def test_skipped_dates_get_no_event(make_series):
+    first = timezone.localdate() + timedelta(days=1)
+    series = make_series(
+        first_date=first,
+        rrule="FREQ=DAILY;COUNT=3",
+        exception_dates=(first + timedelta(days=1)).isoformat(),
+    )
+    assert [start.date() for start in _starts(series)] == [first, first + timedelta(days=2)]
+
+
+def test_dates_keep_their_wall_clock_time_across_the_november_dst_change(make_series, settings):
+    settings.TIME_ZONE = "America/New_York"
+    series = make_series(
+        first_date=date(2027, 10, 31), start_time=time(18, 0), rrule="FREQ=WEEKLY;COUNT=3"
+    )
+    starts = _starts(series)
+    assert [start.hour for start in starts] == [18, 18, 18]
+    assert [start.utcoffset() for start in starts] == [
+        timedelta(hours=-4),  # Sunday October 31: still daylight time
+        timedelta(hours=-5),  # Sunday November 7: standard time from 2 am
+        timedelta(hours=-5),
+    ]
+
+
+def test_a_rule_without_an_end_is_refused():
+    with pytest.raises(ValidationError):
+        validate_rrule("FREQ=WEEKLY;BYDAY=TU")
+
+
+def test_a_malformed_rule_is_refused():
+    with pytest.raises(ValidationError):
+        validate_rrule("FREQ=SOMETIMES;COUNT=3")
+
+
+def test_syncing_twice_changes_nothing(make_series):
+    series = make_series()
+    before = list(series.events.values_list("pk", "starts_at"))
+    assert services.sync_series(series) == (0, 0, 0)
+    assert list(series.events.values_list("pk", "starts_at")) == before
+
+
+def test_editing_the_rule_regenerates_dates_without_registrations(make_series):
+    series = make_series(rrule="FREQ=WEEKLY;COUNT=4")
+    series.rrule = "FREQ=WEEKLY;COUNT=2"
+    series.save()
+    services.sync_series(series)
+    assert series.events.count() == 2
+
+
+def test_a_date_with_registrations_moves_to_the_new_rule_with_notice(
+    make_series, family_member, django_capture_on_commit_callbacks
+):
+    series = make_series(rrule="FREQ=WEEKLY;COUNT=2")
+    booked = series.events.order_by("starts_at").last()
+    registration = services.register(booked, family_member, party_size=1)
+    old_start = booked.starts_at
+    series.start_time = time(19, 0)
+    series.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sync_series(series)
+    booked.refresh_from_db()
+    registration.refresh_from_db()
+    assert booked.starts_at == old_start + timedelta(hours=1)
+    assert registration.status == RegistrationStatus.CONFIRMED
+    assert [m.to for m in mail.outbox] == [[family_member.email]]
+    assert "New time" in mail.outbox[0].subject
+
+
+def test_past_dates_are_never_touched(make_series):
+    series = make_series(first_date=timezone.localdate() - timedelta(days=14))
+    past = list(series.events.filter(starts_at__lt=timezone.now()).values_list("pk", flat=True))
+    series.rrule = "FREQ=WEEKLY;COUNT=3"
+    series.save()
+    services.sync_series(series)
+    assert set(past) <= set(series.events.values_list("pk", flat=True))
+
+
+def test_cohort_enrolment_confirms_every_remaining_date(cohort_series, family_member):
+    registrations = services.enrol_in_cohort(cohort_series, family_member, party_size=2)
+    assert len(registrations) == 4
+    assert {r.status for r in registrations} == {RegistrationStatus.CONFIRMED}
+
+
+def test_cohort_enrolment_is_all_or_nothing(cohort_series, families):
+    last = cohort_series.events.order_by("starts_at").last()
+    Event.objects.filter(pk=last.pk).update(capacity_people=2)
+    services.enrol_in_cohort(cohort_series, families[0], party_size=2)
+    with pytest.raises(services.CohortFull):
+        services.enrol_in_cohort(cohort_series, families[1], party_size=1)
+    assert not families[1].event_registrations.exists()
+
+
+def test_enrolling_twice_returns_the_same_registrations(cohort_series, family_member):
+    first = services.enrol_in_cohort(cohort_series, family_member, party_size=2)
+    second = services.enrol_in_cohort(cohort_series, family_member, party_size=2)
+    assert [r.pk for r in first] == [r.pk for r in second]
+
+
+def test_drop_in_all_remaining_dates_confirms_where_it_fits_and_waitlists_elsewhere(
+    make_series, families
+):
+    series = make_series(mode=SeriesMode.DROP_IN, capacity_people=2)
+    full = series.events.order_by("starts_at")[1]
+    services.register(full, families[0], party_size=2)
+    report = services.register_for_remaining_dates(series, families[1], party_size=2)
+    assert [registration.status for _event, registration, _message in report] == [
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.WAITLISTED,
+        RegistrationStatus.CONFIRMED,
+        RegistrationStatus.CONFIRMED,
+    ]
+
+
+def test_drop_in_all_remaining_dates_reports_closed_dates(make_series, family_member):
+    series = make_series(mode=SeriesMode.DROP_IN)
+    closed = series.events.order_by("starts_at").first()
+    Event.objects.filter(pk=closed.pk).update(
+        registration_closes_at=timezone.now() - timedelta(minutes=1),
+        registration_opens_at=timezone.now() - timedelta(days=1),
+    )
+    report = services.register_for_remaining_dates(series, family_member, party_size=1)
+    assert report[0][1] is None
+    assert "closed" in str(report[0][2])
+
+
+def test_a_drop_in_series_refuses_cohort_enrolment(make_series, family_member):
+    series = make_series(mode=SeriesMode.DROP_IN)
+    with pytest.raises(services.SignupError):
+        services.enrol_in_cohort(series, family_member, party_size=1)
+
+
+def test_a_series_has_a_readable_name(make_series):
+    assert str(make_series(title="Skills")) == "Skills"
+    assert EventSeries.objects.count() == 1
+
+
+def test_changing_the_series_site_tells_the_families_of_booked_dates(
+    make_series, family_member, django_capture_on_commit_callbacks
+):
+    series = make_series(site="North building")
+    booked = series.events.order_by("starts_at").first()
+    services.register(booked, family_member, party_size=1)
+    series.site = "South building"
+    series.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sync_series(series)
+    booked.refresh_from_db()
+    assert booked.site == "South building"
+    assert [m.to for m in mail.outbox] == [[family_member.email]]
+
+
+def test_a_date_that_moves_re_arms_its_reminders(make_series, family_member):
+    series = make_series(rrule="FREQ=WEEKLY;COUNT=2")
+    booked = series.events.order_by("starts_at").first()
+    services.register(booked, family_member, party_size=1)
+    assert services.send_due_reminders(now=booked.starts_at - timedelta(hours=20)) == 1
+    series.start_time = time(20, 0)
+    series.save()
+    services.sync_series(series)
+    booked.refresh_from_db()
+    assert services.send_due_reminders(now=booked.starts_at - timedelta(hours=20)) == 1
