@@ -6,7 +6,10 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from lectures import views as lectures_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -14,6 +17,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("my-account/", include("portal.account_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("lectures.urls")),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", lectures_views.robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:
