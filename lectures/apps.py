@@ -11,7 +11,7 @@ class LecturesConfig(AppConfig):
 
     def ready(self):
         from django.db import transaction
-        from django.db.models.signals import post_delete
+        from django.db.models.signals import post_delete, post_save
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from lectures import demo, services
@@ -31,3 +31,11 @@ class LecturesConfig(AppConfig):
         post_delete.connect(
             purge_after_commit, sender="wagtailcore.Page", dispatch_uid="lectures-purge-delete"
         )
+        # Who may see a page, and the topics listed on every page, change pages too.
+        for sender in ("wagtailcore.PageViewRestriction", "lectures.Topic"):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    purge_after_commit,
+                    sender=sender,
+                    dispatch_uid=f"lectures-purge-{sender}-{id(signal)}",
+                )

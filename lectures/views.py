@@ -32,3 +32,12 @@ def robots_txt(request):
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def serve_learning_page(request, path):
+    """Wagtail's page view behind the shared response cache (see lectures.page_cache)."""
+    from wagtail.views import serve
+
+    from lectures import page_cache
+
+    return page_cache.serve_cached(request, path, serve)

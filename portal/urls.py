@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -20,6 +20,12 @@ urlpatterns = [
     path("", include("lectures.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", lectures_views.robots_txt, name="robots_txt"),
+    # Learn pages first try the shared response cache, then Wagtail serves them.
+    re_path(
+        r"^(?P<path>(?:learn|guides)/(?:[\w\-]+/)*)$",
+        lectures_views.serve_learning_page,
+        name="lectures_cached_page",
+    ),
 ]
 
 if settings.DEBUG:

@@ -1,24 +1,40 @@
 """Template tags of the Learn section, including the home page's Learn sections."""
 
 from django import template
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
-from lectures import services
+from lectures import page_cache, services
 from lectures.models import Audience, Topic
 
 register = template.Library()
 
 
-@register.inclusion_tag("lectures/home_sections.html")
-def learn_home_sections():
-    """Start-here guides, the current lecture series and the latest guides."""
-    return {
-        "start_here": services.start_here_guides(),
-        "series": services.current_series(),
-        "latest": services.latest_guides(),
-        "guides_url": services.guide_index_url(),
-    }
+@register.simple_tag(takes_context=True)
+def learn_home_sections(context):
+    """Start-here guides, the current lecture series and the latest guides.
+
+    Cached per content generation and language: publishing anything in Learn or Guides
+    renders it afresh.
+    """
+    key = f"lectures:home-sections:{page_cache.content_generation()}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "lectures/home_sections.html",
+            {
+                "start_here": services.start_here_guides(),
+                "series": services.current_series(),
+                "latest": services.latest_guides(),
+                "guides_url": services.guide_index_url(),
+            },
+            request=context.get("request"),
+        )
+        cache.set(key, html, timeout=page_cache.FRAGMENT_TIMEOUT)
+    return mark_safe(html)  # noqa: S308 - rendered by the template engine, autoescaped
 
 
 @register.inclusion_tag("lectures/includes/breadcrumbs.html")

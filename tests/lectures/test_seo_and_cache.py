@@ -97,3 +97,36 @@ def test_a_cached_page_is_served_without_rendering_its_content(
     with CaptureQueriesContext(connection) as second:
         client.get("/guides/")
     assert len(second.captured_queries) < len(first.captured_queries)
+
+
+def test_a_visitor_gets_the_shared_cached_page_with_their_own_csrf_token(client, make_guide):
+    from django.test import Client
+
+    guide = make_guide()
+    client.get(guide.url)  # stores the page
+    other = Client(enforce_csrf_checks=True)
+    html = other.get(guide.url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert token != "lectures-csrf-token-placeholder"
+    response = other.post("/i18n/setlang/", {"language": "es", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+
+
+def test_a_logged_in_visitor_is_never_served_the_shared_copy(client, make_guide, family_member):
+    guide = make_guide()
+    client.get(guide.url)  # stores the anonymous copy
+    client.force_login(family_member)
+    html = client.get(guide.url).content.decode()
+    assert "My account" in html
+
+
+def test_restricting_a_page_purges_the_shared_copy(
+    client, make_guide, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    guide = make_guide()
+    assert client.get(guide.url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=guide, restriction_type="login")
+    assert client.get(guide.url).status_code == 302
