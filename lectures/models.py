@@ -243,8 +243,7 @@ class LectureSeriesPage(LearningPage):
         from lectures import services
 
         context = super().get_context(request, *args, **kwargs)
-        context["lectures"] = services.lectures_in_series(self)
-        context["next_lecture"] = services.next_lecture(context["lectures"])
+        context.update(services.series_lectures(self, request.GET))
         return context
 
     def readability_text(self):

@@ -31,6 +31,7 @@ from lectures.models import (
 )
 
 PAGE_SIZE = 12
+SERIES_PAGE_SIZE = 25
 SEARCH_PAGE_SIZE = 10
 MAX_QUERY_LENGTH = 200
 SNIPPET_WORDS = 30
@@ -143,22 +144,35 @@ def guide_listing(params):
     }
 
 
-def lectures_in_series(series):
-    """The series' live lectures in editor order, with speakers, in two queries."""
-    return list(
+def series_lectures(series, params):
+    """The series' live lectures in editor order, paginated, with their speakers."""
+    lectures = (
         LecturePage.objects.child_of(series)
         .live()
         .public()
         .order_by("path")
         .prefetch_related(Prefetch("speakers", queryset=Speaker.objects.order_by("name")))
     )
+    page_obj = _paginate(lectures, params, SERIES_PAGE_SIZE)
+    return {
+        "page_obj": page_obj,
+        "lectures": list(page_obj.object_list),
+        "next_lecture": next_lecture(series),
+        "cache_variant": f"p={page_obj.number}",
+    }
 
 
-def next_lecture(lectures, today=None):
-    """The first lecture dated today or later, if any."""
+def next_lecture(series, today=None):
+    """The series' first live lecture dated today or later, if any."""
     today = today or timezone.localdate()
-    upcoming = [lec for lec in lectures if lec.date_presented and lec.date_presented >= today]
-    return min(upcoming, key=lambda lec: lec.date_presented) if upcoming else None
+    return (
+        LecturePage.objects.child_of(series)
+        .live()
+        .public()
+        .filter(date_presented__gte=today)
+        .order_by("date_presented", "path")
+        .first()
+    )
 
 
 def faq_json_ld(entries):

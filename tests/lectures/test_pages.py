@@ -274,3 +274,37 @@ def test_the_learn_nav_entry_points_at_the_learn_section(client, learn_index):
 def test_draft_pages_are_not_served(client, make_guide):
     guide = make_guide(live=False)
     assert client.get(guide.url).status_code == 404
+
+
+def test_a_series_paginates_its_lectures(client, make_series):
+    series = make_series()
+    for n in range(26):
+        series.add_child(instance=LecturePage(title=f"Talk {n:02d}", slug=f"talk-{n}"))
+    first = client.get(series.url).content.decode()
+    second = client.get(f"{series.url}?page=2").content.decode()
+    assert "Talk 24" in first and "Talk 25" not in first
+    assert "Talk 25" in second
+    assert '<ol class="lecture-list" start="26">' in second
+
+
+@pytest.mark.parametrize("query", ["?page=abc", "?q=%00", "?topic=%00&page=-1"])
+def test_learning_pages_answer_any_query_string(client, make_series, make_lecture, query):
+    series = make_series()
+    lecture = make_lecture(series)
+    assert client.get(f"{series.url}{query}").status_code == 200
+    assert client.get(f"{lecture.url}{query}").status_code == 200
+
+
+def test_an_editor_previews_a_draft_before_review(client, make_guide, make_staff):
+    from django.urls import reverse
+
+    from portal import roles
+
+    guide = make_guide("Published title")
+    guide.title = "Draft title"
+    guide.save_revision()
+    client.force_login(make_staff(roles.CONTENT_EDITORS))
+    client.get(guide.url)  # the published page is cached meanwhile
+    html = client.get(reverse("wagtailadmin_pages:view_draft", args=[guide.pk])).content
+    assert "Draft title" in html.decode()
+    assert "Published title" in client.get(guide.url).content.decode()
