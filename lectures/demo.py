@@ -19,12 +19,14 @@ from lectures.models import (
     Speaker,
     Topic,
 )
+from portal.models import User
 
+REVIEWER_EMAIL = "reviewer@example.org"  # the demo account from portal.demo
 REVIEWER_NAME = "Dr. Elena Ortiz"
 REVIEWER_CREDENTIALS = "MD, Addiction Psychiatry"
 
 
-def _publish(parent, model, slug, fields, m2m):
+def _publish(parent, model, slug, fields, m2m, reviewer=None):
     page = model.objects.child_of(parent).filter(slug=slug).first()
     if page is None:
         page = model(slug=slug, **fields)
@@ -36,7 +38,7 @@ def _publish(parent, model, slug, fields, m2m):
         created = False
     for name, values in m2m.items():
         getattr(page, name).set(values)
-    page.save_revision().publish()
+    page.save_revision(user=reviewer).publish(user=reviewer)
     return page, created
 
 
@@ -51,6 +53,8 @@ def seed_learning_content(log):
     guides_index = GuideIndexPage.objects.get()
     topics = {topic.slug: topic for topic in Topic.objects.all()}
     reviewed_on = timezone.localdate() - datetime.timedelta(days=30)
+    # Published as the demo clinical reviewer, as the Clinical review workflow would.
+    reviewer = User.objects.filter(email__iexact=REVIEWER_EMAIL).first()
 
     speakers = {}
     for data in demo_content.SPEAKERS:
@@ -79,6 +83,7 @@ def seed_learning_content(log):
             data["slug"],
             fields,
             {"topics": [topics[slug] for slug in data["topics"]]},
+            reviewer,
         )
         guides[data["slug"]] = page
         log(f"{'created' if created else 'kept'} guide {page.slug}")
@@ -90,7 +95,7 @@ def seed_learning_content(log):
         body = [(block.block_type, block.value) for block in page.body]
         if related and not any(block_type == "related" for block_type, _v in body):
             page.body.append(("related", {"title": "Related reading", "pages": related}))
-            page.save_revision().publish()
+            page.save_revision(user=reviewer).publish(user=reviewer)
 
     for series_data in demo_content.SERIES:
         series, created = _publish(
@@ -104,6 +109,7 @@ def seed_learning_content(log):
                 "audience": series_data.get("audience", "all"),
             },
             {"topics": [topics[slug] for slug in series_data["topics"]]},
+            reviewer,
         )
         log(f"{'created' if created else 'kept'} series {series.slug}")
         for data in series_data["lectures"]:
@@ -126,5 +132,6 @@ def seed_learning_content(log):
                     "topics": [topics[slug] for slug in data["topics"]],
                     "related_guides": [guides[slug] for slug in data["guides"]],
                 },
+                reviewer,
             )
             log(f"{'created' if created else 'kept'} lecture {lecture.slug}")

@@ -482,6 +482,7 @@ class GuidePage(LearningPage):
         context = super().get_context(request, *args, **kwargs)
         context["topics"] = list(self.topics.all())
         context["faq_json_ld"] = services.faq_json_ld(self.faq_entries)
+        context["body_blocks"] = services.with_title_levels(self.body)
         return context
 
     def readability_text(self):

@@ -198,6 +198,21 @@ def faq_json_ld(entries):
     return mark_safe(text)  # noqa: S308 - escaped above for the script context
 
 
+def with_title_levels(stream_value):
+    """``[(block, level)]``: the heading level for each block's own title, so headings
+    never skip a level. A checklist or steps title is an <h3> under a section heading,
+    and an <h2> when no section heading comes before it."""
+    section_started = False
+    blocks = []
+    for block in stream_value:
+        if block.block_type in ("heading", "faq", "related"):
+            section_started = True
+            blocks.append((block, 2))
+        else:
+            blocks.append((block, 3 if section_started else 2))
+    return blocks
+
+
 # --- search -----------------------------------------------------------------------
 
 

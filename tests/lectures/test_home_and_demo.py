@@ -96,3 +96,8 @@ def test_seeding_twice_leaves_the_same_content(seeded):
 def test_every_demo_page_renders(client, seeded):
     for page in [*GuidePage.objects.live(), *LecturePage.objects.live()]:
         assert client.get(page.url).status_code == 200, page.url
+
+
+def test_demo_pages_are_published_by_the_demo_reviewer(seeded):
+    guide = GuidePage.objects.get(slug="insurance-and-costs")
+    assert guide.live_revision.user.email == "reviewer@example.org"

@@ -308,3 +308,21 @@ def test_an_editor_previews_a_draft_before_review(client, make_guide, make_staff
     html = client.get(reverse("wagtailadmin_pages:view_draft", args=[guide.pk])).content
     assert "Draft title" in html.decode()
     assert "Published title" in client.get(guide.url).content.decode()
+
+
+def test_a_lecture_with_an_embed_url_links_the_recording(client, make_series, make_lecture):
+    lecture = make_lecture(make_series(), embed_url="https://video.example.org/talk-1")
+    html = client.get(lecture.url).content.decode()
+    assert 'href="https://video.example.org/talk-1"' in html
+
+
+def test_a_checklist_before_any_heading_has_a_second_level_title(client, make_guide):
+    guide = make_guide(body=[("checklist", {"title": "Bring", "items": ["ID card"]})])
+    assert "<h2>Bring</h2>" in client.get(guide.url).content.decode()
+
+
+def test_a_checklist_under_a_heading_has_a_third_level_title(client, make_guide):
+    guide = make_guide(
+        body=[("heading", "Before you go"), ("checklist", {"title": "Bring", "items": ["ID"]})]
+    )
+    assert "<h3>Bring</h3>" in client.get(guide.url).content.decode()
