@@ -8,3 +8,34 @@ class LecturesConfig(AppConfig):
     name = "lectures"
     verbose_name = _("Learn")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db import transaction
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from lectures import demo, services
+        from portal import demo as portal_demo
+        from portal import navigation
+
+        # No lectures model points at a user (speakers and reviewers are named, not
+        # accounts), so the app registers no privacy holder.
+        navigation.register("learn", _("Learn"), url=services.learn_index_url, order=10)
+        portal_demo.register("lectures", demo.seed_learning_content, order=10)
+
+        def purge_after_commit(**kwargs):
+            transaction.on_commit(services.purge_published_pages)
+
+        for signal in (page_published, page_unpublished, post_page_move):
+            signal.connect(purge_after_commit, dispatch_uid=f"lectures-purge-{id(signal)}")
+        post_delete.connect(
+            purge_after_commit, sender="wagtailcore.Page", dispatch_uid="lectures-purge-delete"
+        )
+        # Who may see a page, and the topics listed on every page, change pages too.
+        for sender in ("wagtailcore.PageViewRestriction", "lectures.Topic"):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    purge_after_commit,
+                    sender=sender,
+                    dispatch_uid=f"lectures-purge-{sender}-{id(signal)}",
+                )

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "events",
     "wagtail.contrib.settings",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.sitemaps",
     "wagtail.contrib.forms",
     "wagtail.embeds",
     "wagtail.sites",
@@ -73,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -254,6 +256,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Family Portal")
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
+# The database backend picks its engine from the database: SQLite FTS5 by default,
+# PostgreSQL full-text search (tsvector, ranking, stemming) when DATABASE_URL is PostgreSQL.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "rtf", "txt", "vtt", "xlsx"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * 1024 * 1024

@@ -2,11 +2,14 @@
 
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from lectures import views as lectures_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -15,6 +18,15 @@ urlpatterns = [
     path("my-account/", include("portal.account_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("events/", include("events.urls")),
+    path("", include("lectures.urls")),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", lectures_views.robots_txt, name="robots_txt"),
+    # Learn pages first try the shared response cache, then Wagtail serves them.
+    re_path(
+        r"^(?P<path>(?:learn|guides)/(?:[\w\-]+/)*)$",
+        lectures_views.serve_learning_page,
+        name="lectures_cached_page",
+    ),
 ]
 
 if settings.DEBUG:

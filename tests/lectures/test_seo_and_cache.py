@@ -1,0 +1,132 @@
+"""sitemap.xml, robots.txt, and the published-page cache (ETag, purge on publish)."""
+
+import re
+
+import pytest
+from wagtail.models import Page
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_sitemap_lists_every_live_page(client, make_guide, make_series, make_lecture):
+    make_guide()
+    make_lecture(make_series())
+    xml = client.get("/sitemap.xml").content.decode()
+    listed = set(re.findall(r"<loc>(.*?)</loc>", xml))
+    live = {page.full_url for page in Page.objects.live().public().filter(depth__gte=2)}
+    assert live <= listed
+    assert len(live) >= 5
+
+
+def test_the_sitemap_leaves_out_drafts(client, make_guide):
+    draft = make_guide(live=False)
+    assert draft.slug not in client.get("/sitemap.xml").content.decode()
+
+
+def test_robots_txt_points_at_the_sitemap_and_keeps_out_of_the_admin(client):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    body = response.content.decode()
+    assert "Disallow: /admin/" in body
+    assert "Sitemap: http://testserver/sitemap.xml" in body
+
+
+def test_a_published_page_has_an_etag_and_must_be_revalidated(client, make_guide):
+    response = client.get(make_guide().url)
+    assert response["ETag"]
+    assert "no-cache" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_a_current_etag_gets_not_modified(client, make_guide):
+    guide = make_guide()
+    client.get(guide.url)  # the first visit sets the CSRF cookie, part of the ETag
+    etag = client.get(guide.url)["ETag"]
+    response = client.get(guide.url, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+
+
+def test_publishing_changes_the_etag(client, make_guide, django_capture_on_commit_callbacks):
+    guide = make_guide()
+    client.get(guide.url)
+    etag = client.get(guide.url)["ETag"]
+    with django_capture_on_commit_callbacks(execute=True):
+        guide.save_revision().publish()
+    assert client.get(guide.url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def test_publishing_purges_the_cached_page(client, make_guide, django_capture_on_commit_callbacks):
+    guide = make_guide("Before")
+    assert "Before" in client.get(guide.url).content.decode()
+    guide.title = "After"
+    with django_capture_on_commit_callbacks(execute=True):
+        guide.save_revision().publish()
+    assert "After" in client.get(guide.url).content.decode()
+
+
+def test_publishing_a_guide_purges_the_cached_listing(
+    client, make_guide, django_capture_on_commit_callbacks
+):
+    make_guide("First guide")
+    assert "First guide" in client.get("/guides/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_guide("Second guide")
+    assert "Second guide" in client.get("/guides/").content.decode()
+
+
+def test_unpublishing_purges_the_cached_listing(
+    client, make_guide, django_capture_on_commit_callbacks
+):
+    guide = make_guide("Withdrawn guide")
+    assert "Withdrawn guide" in client.get("/guides/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        guide.unpublish()
+    assert "Withdrawn guide" not in client.get("/guides/").content.decode()
+
+
+def test_a_cached_page_is_served_without_rendering_its_content(
+    client, make_guide, django_assert_max_num_queries
+):
+    guide = make_guide()
+    client.get(guide.url)  # fills the cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        client.get("/guides/")
+    with CaptureQueriesContext(connection) as second:
+        client.get("/guides/")
+    assert len(second.captured_queries) < len(first.captured_queries)
+
+
+def test_a_visitor_gets_the_shared_cached_page_with_their_own_csrf_token(client, make_guide):
+    from django.test import Client
+
+    guide = make_guide()
+    client.get(guide.url)  # stores the page
+    other = Client(enforce_csrf_checks=True)
+    html = other.get(guide.url).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    assert token != "lectures-csrf-token-placeholder"
+    response = other.post("/i18n/setlang/", {"language": "es", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+
+
+def test_a_logged_in_visitor_is_never_served_the_shared_copy(client, make_guide, family_member):
+    guide = make_guide()
+    client.get(guide.url)  # stores the anonymous copy
+    client.force_login(family_member)
+    html = client.get(guide.url).content.decode()
+    assert "My account" in html
+
+
+def test_restricting_a_page_purges_the_shared_copy(
+    client, make_guide, django_capture_on_commit_callbacks
+):
+    from wagtail.models import PageViewRestriction
+
+    guide = make_guide()
+    assert client.get(guide.url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=guide, restriction_type="login")
+    assert client.get(guide.url).status_code == 302
