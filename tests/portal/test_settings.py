@@ -100,6 +100,7 @@ def test_scale_out_settings_follow_the_environment():
     )
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["DB_NAME"] == "portal"
+    assert config["DB_OPTIONS"]["pool"]["max_size"] == 20
     assert config["LAYER"] == "channels_redis.core.RedisChannelLayer"
     assert config["LAYER_CONFIG"]["hosts"][0]["address"] == "redis://cache.internal:6379/2"
     assert config["LAYER_CONFIG"]["hosts"][0]["max_connections"] > 100
