@@ -115,3 +115,15 @@ def test_a_reviewer_can_request_changes_with_a_comment(client, draft_guide, edit
     assert not draft_guide.live
     assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
     assert state.current_task_state.comment == "Please cite the parity law."
+
+
+def test_an_approved_page_with_a_go_live_date_waits_for_it(draft_guide):
+    import datetime
+
+    from django.utils import timezone
+
+    draft_guide.go_live_at = timezone.now() + datetime.timedelta(days=1)
+    draft_guide.save_revision().publish()
+    draft_guide.refresh_from_db()
+    assert not draft_guide.live
+    assert draft_guide.get_latest_revision().approved_go_live_at is not None
