@@ -142,7 +142,9 @@ def register(request, pk):
 def series_signup(request, pk):
     series = get_object_or_404(EventSeries, pk=pk)
     event_id = request.POST.get("event", "")
-    if not event_id.isdigit() or not Event.objects.filter(pk=event_id, series=series).exists():
+    # ASCII digits only: "²".isdigit() is true but no id (int() and the ORM raise).
+    valid_id = event_id.isascii() and event_id.isdigit() and len(event_id) <= 18
+    if not valid_id or not Event.objects.filter(pk=int(event_id), series=series).exists():
         raise Http404
     event = _event_for_page(int(event_id))
     form = SignupForm(request.POST, max_party_size=series.max_party_size)

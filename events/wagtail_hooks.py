@@ -212,37 +212,47 @@ def _registrations(event):
     )
 
 
+def _whole_number(text, *, digits):
+    """``text`` as a non-negative int, or None. ASCII digits only ("²".isdigit() is true
+    but int() refuses it) and at most ``digits`` of them, so the database column holds it."""
+    if text.isascii() and text.isdigit() and len(text) <= digits:
+        return int(text)
+    return None
+
+
+# Ids are 64-bit; counts and capacities are 32-bit columns.
+ID_DIGITS, COUNT_DIGITS = 18, 9
+
+
 def _handle_roster_action(request, event):
     action = request.POST.get("action", "")
     registration = None
-    if request.POST.get("registration", "").isdigit():
-        registration = get_object_or_404(
-            Registration, pk=int(request.POST["registration"]), event=event
-        )
+    registration_id = _whole_number(request.POST.get("registration", ""), digits=ID_DIGITS)
+    if registration_id is not None:
+        registration = get_object_or_404(Registration, pk=registration_id, event=event)
     try:
         if action == "attendance" and registration:
-            people = request.POST.get("attended_people", "")
-            if not people.isdigit():
+            people = _whole_number(request.POST.get("attended_people", ""), digits=COUNT_DIGITS)
+            if people is None:
                 raise services.SignupError(_("Enter how many people came."))
-            services.mark_attendance(registration, attended_people=int(people))
+            services.mark_attendance(registration, attended_people=people)
         elif action == "promote" and registration:
             services.promote_by_hand(registration)
         elif action == "cancel_registration" and registration:
             services.cancel_registration(registration, by_family=False)
         elif action == "move" and registration:
-            target_id = request.POST.get("to_event", "")
-            if not target_id.isdigit():
+            target_id = _whole_number(request.POST.get("to_event", ""), digits=ID_DIGITS)
+            if target_id is None:
                 raise services.SignupError(_("Choose a date to move the family to."))
-            target = get_object_or_404(Event, pk=int(target_id))
+            target = get_object_or_404(Event, pk=target_id)
             services.move_registration(registration, target)
         elif action == "capacity":
-            people = request.POST.get("capacity_people", "")
-            families = request.POST.get("capacity_families", "")
-            if not people.isdigit() or (families and not families.isdigit()):
+            people = _whole_number(request.POST.get("capacity_people", ""), digits=COUNT_DIGITS)
+            families_text = request.POST.get("capacity_families", "")
+            families = _whole_number(families_text, digits=COUNT_DIGITS)
+            if people is None or (families_text and families is None):
                 raise services.SignupError(_("Capacity must be a whole number."))
-            services.change_capacity(
-                event, people=int(people), families=int(families) if families else None
-            )
+            services.change_capacity(event, people=people, families=families)
         elif action == "cancel_event":
             services.cancel_event(event, notice=request.POST.get("notice", "")[:1000])
         else:

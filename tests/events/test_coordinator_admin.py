@@ -122,6 +122,33 @@ def test_a_bad_roster_input_shows_a_message_not_a_500(client, coordinator, roste
     assert "whole number" in response.content.decode()
 
 
+@pytest.mark.parametrize("value", ["\u00b2", "99999999999999999999999"])
+@pytest.mark.parametrize("action", ["attendance", "promote", "move", "capacity"])
+def test_unusual_numbers_on_the_roster_show_a_message_not_a_500(
+    client, coordinator, roster_event, action, value
+):
+    # "\u00b2" (superscript two) passes str.isdigit() but not int(); the long number
+    # overflows the database column.
+    registration = Registration.objects.filter(event=roster_event).first()
+    client.force_login(coordinator)
+    for registration_id in (value, str(registration.pk)):
+        response = client.post(
+            reverse("events_roster", args=[roster_event.pk]),
+            {
+                "action": action,
+                "registration": registration_id,
+                "attended_people": value,
+                "to_event": value,
+                "capacity_people": value,
+                "capacity_families": value,
+            },
+            follow=True,
+        )
+        assert response.status_code in (200, 404)
+    roster_event.refresh_from_db()
+    assert roster_event.capacity_people == 2
+
+
 def test_cancelling_the_session_from_the_roster(client, coordinator, roster_event):
     client.force_login(coordinator)
     client.post(

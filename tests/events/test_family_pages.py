@@ -265,6 +265,16 @@ def test_a_series_sign_up_with_a_foreign_event_answers_404(
     assert response.status_code == 404
 
 
+def test_a_series_sign_up_with_a_superscript_digit_answers_404(client, make_series, family_member):
+    # "\u00b2".isdigit() is true, but it is no id: the view must not pass it to the ORM.
+    series = make_series()
+    client.force_login(family_member)
+    response = client.post(
+        reverse("events:series_signup", args=[series.pk]), {"party_size": "1", "event": "\u00b2"}
+    )
+    assert response.status_code == 404
+
+
 def test_unknown_ids_answer_404(client, family_member):
     client.force_login(family_member)
     assert client.get(reverse("events:detail", args=[999999])).status_code == 404
