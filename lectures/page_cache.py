@@ -86,7 +86,10 @@ class CachedPageMixin:
         else:
             request.lectures_content_generation = generation
             response = super().serve(request, *args, **kwargs)
-            request.lectures_page_may_be_stored = True
+            # A page behind a view restriction (its own or an ancestor's) reached this
+            # point only because this visitor passed it (a password kept in their
+            # session): its copy must never be handed to visitors who did not.
+            request.lectures_page_may_be_stored = not self.get_view_restrictions().exists()
         if response.status_code in (200, 304):
             response.headers["ETag"] = etag
             patch_cache_control(response, private=True, no_cache=True)
@@ -143,6 +146,14 @@ def _response_key(request, generation):
     return "lectures:response:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _showed_messages(request):
+    """Whether this response carries messages meant for this visitor alone. The
+    ``messages`` cookie check in ``_response_key`` misses messages kept in the session
+    (session storage, or the fallback storage's overflow)."""
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
 def serve_cached(request, path, serve):
     """Serve ``path`` from the whole-response cache, or with ``serve`` (Wagtail's view)
     and store the result when it is a published Learn page fit to share."""
@@ -164,7 +175,7 @@ def serve_cached(request, path, serve):
     if key and getattr(request, "lectures_page_may_be_stored", False):
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        if response.status_code == 200:
+        if response.status_code == 200 and not _showed_messages(request):
             html = CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode())
             cache.set(
                 key,

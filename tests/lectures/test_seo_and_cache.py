@@ -130,3 +130,42 @@ def test_restricting_a_page_purges_the_shared_copy(
     with django_capture_on_commit_callbacks(execute=True):
         PageViewRestriction.objects.create(page=guide, restriction_type="login")
     assert client.get(guide.url).status_code == 302
+
+
+def test_a_password_protected_page_is_never_shared_with_visitors_who_lack_the_password(
+    client, make_guide
+):
+    from django.test import Client
+    from django.urls import reverse
+    from wagtail.models import PageViewRestriction
+
+    guide = make_guide(summary="Only for families who have the password.")
+    restriction = PageViewRestriction.objects.create(
+        page=guide, restriction_type="password", password="family-night"
+    )
+    url = reverse("wagtailcore_authenticate_with_password", args=[restriction.id, guide.id])
+    client.post(url, {"password": "family-night", "return_url": guide.url})
+    assert "Only for families who have the password." in client.get(guide.url).content.decode()
+
+    stranger = Client()
+    html = stranger.get(guide.url).content.decode()
+    assert "Only for families who have the password." not in html
+
+
+def test_an_anonymous_visitors_session_messages_are_never_stored_for_others(client, make_guide):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.base import Message
+    from django.contrib.messages.storage.session import SessionStorage
+    from django.test import Client, override_settings
+
+    guide = make_guide()
+    with override_settings(
+        MESSAGE_STORAGE="django.contrib.messages.storage.session.SessionStorage"
+    ):
+        session = client.session
+        session[SessionStorage.session_key] = SessionStorage.serialize_messages(
+            None, [Message(constants.INFO, "A reset link went to alice@example.org")]
+        )
+        session.save()
+        assert "alice@example.org" in client.get(guide.url).content.decode()
+        assert "alice@example.org" not in Client().get(guide.url).content.decode()
