@@ -138,9 +138,17 @@ def change_party_size(registration, party_size, *, now=None):
         ):
             others = occupancy(event, exclude=registration)
             free = event.capacity_people - others.people - registration.party_size
-            waiting_party_fits = Registration.objects.filter(
-                event=event, status=RegistrationStatus.WAITLISTED, party_size__lte=free
-            ).exists()
+            # A waiting party can take the free seats only if the family cap also has
+            # room for it; otherwise the seats are the confirmed families' to grow into.
+            family_room = (
+                event.capacity_families is None or others.families + 1 < event.capacity_families
+            )
+            waiting_party_fits = (
+                family_room
+                and Registration.objects.filter(
+                    event=event, status=RegistrationStatus.WAITLISTED, party_size__lte=free
+                ).exists()
+            )
             if others.people + party_size > event.capacity_people or waiting_party_fits:
                 raise NotEnoughSeats(
                     _("Only %(left)s more seats are free; your party stays at %(size)s.")

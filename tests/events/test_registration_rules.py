@@ -148,3 +148,20 @@ def test_growing_a_party_never_takes_seats_a_waiting_party_fits(make_event, fami
     services.cancel_registration(leaving)  # 2 seats free, no automatic promotion
     with pytest.raises(services.NotEnoughSeats):
         services.change_party_size(growing, 2)
+
+
+def test_a_family_grows_into_free_seats_when_only_the_family_cap_keeps_others_waiting(
+    make_event, families
+):
+    # 2 families max, 10 people: the third family waits for a family place, not for
+    # seats, so it cannot use the free seats and must not block a confirmed family.
+    event = make_event(capacity_people=10, capacity_families=2)
+    first = services.register(event, families[0], party_size=1)
+    services.register(event, families[1], party_size=1)
+    waiting = services.register(event, families[2], party_size=1)
+    assert waiting.status == RegistrationStatus.WAITLISTED
+
+    grown = services.change_party_size(first, 3)
+
+    assert grown.party_size == 3
+    assert grown.status == RegistrationStatus.CONFIRMED
