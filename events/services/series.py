@@ -104,6 +104,11 @@ def sync_series(series, *, now=None):
             if event.starts_at in free_slots:
                 free_slots.remove(event.starts_at)
                 keep.append((event, copy.copy(event)))
+        # A date a coordinator cancelled keeps its slot: re-syncing (any edit of the
+        # series) must not quietly schedule it again. Skipping is for exception dates.
+        for event in events:
+            if event.status == EventStatus.CANCELLED and event.starts_at in free_slots:
+                free_slots.remove(event.starts_at)
         kept_ids = {event.pk for event, _previous in keep}
         for event in scheduled:
             if event.pk in kept_ids:

@@ -191,3 +191,17 @@ def test_a_date_that_moves_re_arms_its_reminders(make_series, family_member):
     services.sync_series(series)
     booked.refresh_from_db()
     assert services.send_due_reminders(now=booked.starts_at - timedelta(hours=20)) == 1
+
+
+def test_a_cancelled_date_is_not_recreated_when_the_series_is_synced_again(make_series):
+    series = make_series(rrule="FREQ=WEEKLY;COUNT=4")
+    cancelled = series.events.order_by("starts_at")[1]
+    services.cancel_event(cancelled)
+
+    series.title = "Family skills series (new name)"
+    series.save()
+    services.sync_series(series)
+
+    at_that_time = Event.objects.filter(series=series, starts_at=cancelled.starts_at)
+    assert list(at_that_time.values_list("status", flat=True)) == ["cancelled"]
+    assert series.events.filter(status="scheduled").count() == 3
