@@ -27,6 +27,7 @@ import re
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import quote_etag
 from django.utils.translation import get_language
@@ -59,6 +60,8 @@ def _etag(request, page, generation):
         str(page.pk),
         str(page.last_published_at),
         get_language() or "",
+        # "Next lecture" depends on today's date, not only on published content.
+        str(timezone.localdate()),
         str(request.user.pk or "") if hasattr(request, "user") else "",
         request.COOKIES.get("csrftoken", ""),
         request.get_full_path(),
@@ -142,7 +145,12 @@ def _response_key(request, generation):
     if params.get("topic") and params["topic"] not in _topic_slugs(generation):
         return None
     query = "&".join(f"{k}={params[k]}" for k in sorted(params) if params[k])
-    raw = f"{generation}|{get_language()}|{request.path}|{query}"
+    # The host picks the Wagtail site (two sites may both have /learn/); the date
+    # picks the series' next lecture.
+    raw = (
+        f"{generation}|{get_language()}|{timezone.localdate()}|{request.get_host()}"
+        f"|{request.path}|{query}"
+    )
     return "lectures:response:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

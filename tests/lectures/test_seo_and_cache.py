@@ -169,3 +169,35 @@ def test_an_anonymous_visitors_session_messages_are_never_stored_for_others(clie
         session.save()
         assert "alice@example.org" in client.get(guide.url).content.decode()
         assert "alice@example.org" not in Client().get(guide.url).content.decode()
+
+
+def test_a_new_day_changes_the_etag_so_the_next_lecture_is_current(
+    client, make_series, family_member, monkeypatch
+):
+    import datetime
+
+    from django.utils import timezone
+
+    series = make_series()
+    client.force_login(family_member)
+    etag = client.get(series.url)["ETag"]
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr("lectures.page_cache.timezone.localdate", lambda: tomorrow)
+    assert client.get(series.url, headers={"if-none-match": etag}).status_code == 200
+
+
+def test_the_shared_copy_is_kept_per_host(client, make_guide, guide_index, settings):
+    from wagtail.models import Page, Site
+
+    from lectures.models import GuideIndexPage
+
+    settings.ALLOWED_HOSTS = ["localhost", "testserver", "other.example"]
+    make_guide()
+    root = Page.objects.get(depth=1)
+    other_home = root.add_child(instance=Page(title="Other home", slug="other-home"))
+    other_home.add_child(instance=GuideIndexPage(title="Other site's guides", slug="guides"))
+    Site.objects.create(hostname="other.example", root_page=other_home)
+
+    assert "Other site" not in client.get("/guides/").content.decode()
+    html = client.get("/guides/", HTTP_HOST="other.example").content.decode()
+    assert "Other site&#x27;s guides" in html or "Other site's guides" in html
