@@ -1,6 +1,8 @@
 """The blocks of a recovery guide's body. Each renders its own template in
 templates/lectures/blocks/, so a guide is plain, semantic HTML."""
 
+from html import unescape
+
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -159,7 +161,8 @@ def faq_entries(stream_value):
     for block in stream_value:
         if block.block_type == "faq":
             for item in block.value["questions"]:
-                entries.append((item["question"], strip_tags(item["answer"].source).strip()))
+                answer = unescape(strip_tags(item["answer"].source)).strip()
+                entries.append((item["question"], answer))
     return entries
 
 

@@ -8,6 +8,7 @@ fetched per type with their topics prefetched, never one by one.
 
 import json
 import re
+from html import unescape
 
 from django import forms
 from django.core.paginator import Paginator
@@ -224,7 +225,8 @@ def _clean_query(raw):
 
 def highlight(text, query, words=SNIPPET_WORDS):
     """An escaped excerpt of ``text`` around the first query term, terms in ``<mark>``."""
-    tokens = strip_tags(text or "").split()
+    # strip_tags leaves entities (&amp;) behind: unescape them, or escape() doubles them.
+    tokens = unescape(strip_tags(text or "")).split()
     if not tokens:
         return ""
     terms = [re.escape(term) for term in re.findall(r"\w+", query) if len(term) > 1]

@@ -173,3 +173,13 @@ def test_faq_json_ld_cannot_close_its_script_element(client, make_guide):
 def test_a_guide_without_faq_has_no_json_ld(client, make_guide):
     html = client.get(make_guide().url).content.decode()
     assert "application/ld+json" not in html
+
+
+def test_faq_json_ld_answers_are_plain_text_without_html_entities(client, make_guide):
+    guide = make_guide(
+        body=[_faq(("Copays?", "Copays &amp; deductibles"), ("Tags?", "&lt;/script&gt;"))]
+    )
+    html = client.get(guide.url).content.decode()
+    answers = [q["acceptedAnswer"]["text"] for q in _json_ld(html)["mainEntity"]]
+    assert answers == ["Copays & deductibles", "</script>"]
+    assert '</script>"' not in html

@@ -107,3 +107,8 @@ def test_search_answers_any_query_string(client, library, query):
 
 def test_search_refuses_post(client, learn_index):
     assert client.post("/search/", {"q": "x"}).status_code == 405
+
+
+def test_a_snippet_of_rich_text_shows_an_ampersand_once_escaped():
+    snippet = services.highlight("<p>Insurance &amp; costs &lt;b&gt;</p>", "insurance")
+    assert snippet == "<mark>Insurance</mark> &amp; costs &lt;b&gt;"
