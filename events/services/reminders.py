@@ -47,6 +47,19 @@ def send_due_reminders(now=None):
                 if registration.event.starts_at <= now + timedelta(hours=1):
                     continue
             with transaction.atomic():
+                # The list above was read without locks: a family that cancelled (or a
+                # session cancelled) since then gets no reminder.
+                still_due = (
+                    Registration.objects.select_for_update()
+                    .filter(
+                        pk=registration.pk,
+                        status=RegistrationStatus.CONFIRMED,
+                        event__status=EventStatus.SCHEDULED,
+                    )
+                    .exists()
+                )
+                if not still_due:
+                    continue
                 _reminder, created = ReminderSent.objects.get_or_create(
                     registration=registration, kind=kind
                 )

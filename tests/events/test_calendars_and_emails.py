@@ -205,6 +205,34 @@ def test_reminders_are_sent_once_however_often_the_command_runs(
     assert len(mail.outbox) == 1
 
 
+def test_no_reminder_for_a_family_that_cancels_while_the_command_runs(
+    event, family_member, monkeypatch, django_capture_on_commit_callbacks
+):
+    from contextlib import contextmanager
+    from types import SimpleNamespace
+
+    from django.db import transaction
+
+    from events.services import reminders
+
+    registration = services.register(event, family_member, party_size=1)
+    real_atomic = transaction.atomic
+
+    @contextmanager
+    def cancel_first():
+        # The family cancels after the due list was read, before the reminder is recorded.
+        services.cancel_registration(registration)
+        with real_atomic():
+            yield
+
+    monkeypatch.setattr(reminders, "transaction", SimpleNamespace(atomic=cancel_first))
+    with django_capture_on_commit_callbacks(execute=True):
+        mail.outbox.clear()
+        sent = services.send_due_reminders(now=event.starts_at - timedelta(hours=20))
+    assert sent == 0
+    assert not [m for m in mail.outbox if "Reminder" in m.subject]
+
+
 def test_the_command_sends_due_reminders(event, family_member, capsys):
     from django.core.management import call_command
 
