@@ -31,8 +31,15 @@ class LecturesConfig(AppConfig):
         post_delete.connect(
             purge_after_commit, sender="wagtailcore.Page", dispatch_uid="lectures-purge-delete"
         )
-        # Who may see a page, and the topics listed on every page, change pages too.
-        for sender in ("wagtailcore.PageViewRestriction", "lectures.Topic"):
+        # Who may see a page, the topics and speakers shown on pages, and the site-wide
+        # settings in every page's header and footer (crisis lines) change pages too.
+        for sender in (
+            "wagtailcore.PageViewRestriction",
+            "lectures.Topic",
+            "lectures.Speaker",
+            "portal.CrisisResources",
+            "portal.OrganisationSettings",
+        ):
             for signal in (post_save, post_delete):
                 signal.connect(
                     purge_after_commit,

@@ -201,3 +201,35 @@ def test_the_shared_copy_is_kept_per_host(client, make_guide, guide_index, setti
     assert "Other site" not in client.get("/guides/").content.decode()
     html = client.get("/guides/", HTTP_HOST="other.example").content.decode()
     assert "Other site&#x27;s guides" in html or "Other site's guides" in html
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_changing_the_crisis_resources_reaches_cached_pages(
+    client, make_guide, family_member, django_capture_on_commit_callbacks, logged_in
+):
+    from portal.models import CrisisResources
+
+    guide = make_guide()
+    if logged_in:
+        client.force_login(family_member)
+    client.get(guide.url)  # sets the CSRF cookie, which the ETag names
+    etag = client.get(guide.url)["ETag"]
+    assert client.get(guide.url, headers={"if-none-match": etag}).status_code == 304
+    with django_capture_on_commit_callbacks(execute=True):
+        setting = CrisisResources.load()
+        setting.heading = "Call 988 now if you are in crisis"
+        setting.save()
+    response = client.get(guide.url, headers={"if-none-match": etag})
+    assert response.status_code == 200
+    assert "Call 988 now if you are in crisis" in response.content.decode()
+
+
+def test_editing_a_speaker_reaches_the_cached_lecture_page(
+    client, make_series, make_lecture, speaker, django_capture_on_commit_callbacks
+):
+    lecture = make_lecture(make_series(), speakers=[speaker])
+    assert "LCSW" in client.get(lecture.url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        speaker.credentials = "LMFT"
+        speaker.save()
+    assert "LMFT" in client.get(lecture.url).content.decode()
