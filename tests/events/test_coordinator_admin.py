@@ -238,3 +238,23 @@ def test_moving_an_event_in_the_admin_tells_its_families(
     roster_event.refresh_from_db()
     assert roster_event.starts_at == new_start
     assert len([m for m in mail.outbox if m.subject.startswith("New time")]) == 2
+
+
+@pytest.mark.parametrize(
+    "role", [roles.MODERATORS, roles.CONTENT_EDITORS, roles.CLINICAL_REVIEWERS]
+)
+def test_other_staff_can_neither_export_nor_change_a_roster(client, make_staff, roster_event, role):
+    client.force_login(make_staff(role))
+    assert client.get(reverse("events_roster_csv", args=[roster_event.pk])).status_code in (
+        302,
+        403,
+    )
+    response = client.post(
+        reverse("events_roster", args=[roster_event.pk]),
+        {"action": "cancel_event", "notice": ""},
+    )
+    assert response.status_code in (302, 403)
+    roster_event.refresh_from_db()
+    assert roster_event.status == "scheduled"
+    assert client.get(reverse("events_event:index")).status_code in (302, 403)
+    assert client.get(reverse("events_series:index")).status_code in (302, 403)
