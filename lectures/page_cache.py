@@ -23,6 +23,7 @@ Three layers use it:
 
 import hashlib
 import re
+import time
 
 from django.core.cache import cache
 from django.http import HttpResponse, HttpResponseNotModified
@@ -36,13 +37,20 @@ GENERATION_KEY = "lectures:content-generation"
 FRAGMENT_TIMEOUT = 60 * 60  # seconds; a purge makes old entries unreachable sooner
 
 
+def _fresh_generation():
+    # Not 1: when the generation key is evicted (a full local-memory cache, Redis under
+    # maxmemory), restarting the count would make pages stored under old generations,
+    # from before a publish or unpublish, current again. Microseconds only grow.
+    return time.time_ns() // 1000
+
+
 def content_generation():
     """The current content generation (created on first use)."""
     generation = cache.get(GENERATION_KEY)
     if generation is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        generation = cache.get(GENERATION_KEY, 1)
-    return generation
+        cache.add(GENERATION_KEY, _fresh_generation(), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation if generation is not None else _fresh_generation()
 
 
 def next_generation():
@@ -50,8 +58,9 @@ def next_generation():
     try:
         return cache.incr(GENERATION_KEY)
     except ValueError:  # not set yet, or evicted
-        cache.set(GENERATION_KEY, 2, timeout=None)
-        return 2
+        generation = _fresh_generation()
+        cache.set(GENERATION_KEY, generation, timeout=None)
+        return generation
 
 
 def _etag(request, page, generation):

@@ -233,3 +233,18 @@ def test_editing_a_speaker_reaches_the_cached_lecture_page(
         speaker.credentials = "LMFT"
         speaker.save()
     assert "LMFT" in client.get(lecture.url).content.decode()
+
+
+def test_losing_the_generation_key_never_brings_back_an_older_copy(
+    client, make_guide, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from lectures.page_cache import GENERATION_KEY
+
+    guide = make_guide()
+    assert "Guide" in client.get("/guides/").content.decode()  # stored
+    with django_capture_on_commit_callbacks(execute=True):
+        guide.unpublish()
+    cache.delete(GENERATION_KEY)  # evicted (a full cache)
+    assert guide.title not in client.get("/guides/").content.decode()
