@@ -126,6 +126,16 @@ PARAM_VALUE = re.compile(r"^[a-z0-9_-]{0,80}$")
 PAGE_NUMBER = re.compile(r"^[0-9]{1,4}$")
 
 
+def _shows_requested_page(request, response):
+    """Whether ``?page=N`` (if given) is the page shown: Django's paginator answers any
+    number past the end with the last page, and those copies are not worth keeping."""
+    requested = request.GET.get("page")
+    if not requested:
+        return True
+    page_obj = (getattr(response, "context_data", None) or {}).get("page_obj")
+    return page_obj is not None and str(page_obj.number) == requested
+
+
 def _topic_slugs(generation):
     from lectures.models import Topic
 
@@ -140,6 +150,8 @@ def _topic_slugs(generation):
 def _response_key(request, generation):
     """The cache key for this request's whole response, or None when it must not be
     shared: logged-in visitors, pending messages, unusual query strings."""
+    from lectures.models import Audience
+
     if request.method not in ("GET", "HEAD") or "messages" in request.COOKIES:
         return None
     if request.user.is_authenticated:
@@ -152,6 +164,10 @@ def _response_key(request, generation):
     if params.get("page") and not PAGE_NUMBER.match(params["page"]):
         return None
     if params.get("topic") and params["topic"] not in _topic_slugs(generation):
+        return None
+    # Only values the pages know: every other one would be one more stored copy, and a
+    # visitor could fill the shared cache with them.
+    if params.get("audience") and params["audience"] not in Audience.values:
         return None
     query = "&".join(f"{k}={params[k]}" for k in sorted(params) if params[k])
     # The host picks the Wagtail site (two sites may both have /learn/); the date
@@ -192,7 +208,11 @@ def serve_cached(request, path, serve):
     if key and getattr(request, "lectures_page_may_be_stored", False):
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        if response.status_code == 200 and not _showed_messages(request):
+        if (
+            response.status_code == 200
+            and not _showed_messages(request)
+            and _shows_requested_page(request, response)
+        ):
             html = CSRF_INPUT.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode())
             cache.set(
                 key,

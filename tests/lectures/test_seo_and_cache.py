@@ -248,3 +248,27 @@ def test_losing_the_generation_key_never_brings_back_an_older_copy(
         guide.unpublish()
     cache.delete(GENERATION_KEY)  # evicted (a full cache)
     assert guide.title not in client.get("/guides/").content.decode()
+
+
+@pytest.mark.parametrize("query", ["?audience=nonsense", "?page=50", "?page=0"])
+def test_a_query_the_listing_does_not_know_is_never_stored(client, make_guide, query):
+    from django.core.cache import cache
+
+    make_guide()
+    keys_before = set(cache._cache) if hasattr(cache, "_cache") else None
+    assert client.get("/guides/" + query).status_code == 200
+    if keys_before is None:
+        pytest.skip("counts entries of the local-memory cache")
+    stored = [key for key in set(cache._cache) - keys_before if "lectures:response:" in key]
+    assert stored == []
+
+
+def test_a_known_audience_and_page_are_stored(client, make_guide):
+    from django.core.cache import cache
+
+    make_guide(audience="parents")
+    if not hasattr(cache, "_cache"):
+        pytest.skip("counts entries of the local-memory cache")
+    keys_before = set(cache._cache)
+    assert client.get("/guides/?audience=parents&page=1").status_code == 200
+    assert [key for key in set(cache._cache) - keys_before if "lectures:response:" in key]
