@@ -20,17 +20,20 @@ class NavEntry:
     label: str
     url: str | Callable[[], str | None]
     order: int
+    # Other path prefixes that belong to the same section (e.g. Learn also owns /guides/).
+    also_current: tuple[str, ...] = ()
 
 
 _entries: dict[str, NavEntry] = {}
 
 
-def register(key, label, *, url, order=100):
-    _entries[key] = NavEntry(key, label, url, order)
+def register(key, label, *, url, order=100, also_current=()):
+    _entries[key] = NavEntry(key, label, url, order, tuple(also_current))
 
 
 def entries():
-    """``[(label, path)]`` of the entries that currently have a page, in order."""
+    """``[(label, path, prefixes)]`` of the entries that currently have a page, in order;
+    ``prefixes`` are the paths under which the entry is the current section."""
     result = []
     for entry in sorted(_entries.values(), key=lambda item: (item.order, item.key)):
         try:
@@ -38,5 +41,5 @@ def entries():
         except NoReverseMatch:
             path = None
         if path:
-            result.append((entry.label, path))
+            result.append((entry.label, path, (path, *entry.also_current)))
     return result

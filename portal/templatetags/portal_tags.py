@@ -49,8 +49,10 @@ def main_navigation(context):
     request = context.get("request")
     path = getattr(request, "path", "")
     links = []
-    for label, url in navigation.entries():
-        current = path == url or (url != "/" and path.startswith(url))
+    for label, url, prefixes in navigation.entries():
+        current = path == url or any(
+            prefix != "/" and path.startswith(prefix) for prefix in prefixes
+        )
         links.append({"label": label, "url": url, "current": current})
     return {"links": links, "request": request, "user": context.get("user")}
 

@@ -111,6 +111,21 @@ def test_navigation_shows_registered_sections_and_login(client):
     assert 'href="/accounts/login/"' in html
 
 
+def test_navigation_marks_the_current_section_on_its_other_paths(client):
+    navigation.register(
+        "test-section",
+        "Test section",
+        url="portal:account_deleted",
+        also_current=["/no-such-page/"],
+        order=1,
+    )
+    try:
+        html = client.get("/no-such-page/").content.decode()
+    finally:
+        navigation._entries.pop("test-section")
+    assert '<a href="/my-account/deleted/" aria-current="page">Test section</a>' in html
+
+
 def test_navigation_hides_sections_whose_page_does_not_exist(client):
     navigation.register("missing", "Missing", url="no-such-url-name", order=1)
     try:

@@ -83,3 +83,15 @@ def test_administrator_creates_a_staff_account_with_a_role_in_wagtail_admin(clie
     created = User.objects.get(email="new.moderator@example.test")
     assert list(created.groups.all()) == [moderators]
     assert created.has_perm("wagtailadmin.access_admin")
+
+
+def test_site_wide_workflow_asks_clinical_reviewers_and_says_so():
+    from wagtail.models import Page, Workflow
+
+    home = Page.objects.get(depth=2)
+    workflow = home.get_workflow()
+    assert workflow.name == "Review before publishing"
+    task = workflow.tasks.get().specific
+    assert task.name == "Clinical reviewers approval"
+    assert list(task.groups.values_list("name", flat=True)) == [roles.CLINICAL_REVIEWERS]
+    assert not Workflow.objects.filter(name__icontains="Moderators").exists()
