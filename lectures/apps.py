@@ -20,7 +20,15 @@ class LecturesConfig(AppConfig):
 
         # No lectures model points at a user (speakers and reviewers are named, not
         # accounts), so the app registers no privacy holder.
-        navigation.register("learn", _("Learn"), url=services.learn_index_url, order=10)
+        navigation.register(
+            "learn",
+            _("Learn"),
+            url=services.learn_index_url,
+            order=10,
+            # Guides and site search belong to Learn in the header (the slugs come from
+            # migration 0002).
+            also_current=("/guides/", "/search/"),
+        )
         portal_demo.register("lectures", demo.seed_learning_content, order=10)
 
         def purge_after_commit(**kwargs):
