@@ -1,10 +1,11 @@
 """The core's entry in the privacy hub: the account, its profile and emergency contact.
 
 Also covers what Django, allauth and Wagtail keep about an account (email addresses,
-admin preferences), since those apps cannot register themselves.
+Wagtail's admin preferences and avatar), since those apps cannot register themselves.
 """
 
 from allauth.account.models import EmailAddress
+from wagtail.users.models import UserProfile
 
 from portal.models import EmergencyContact, Profile, User
 
@@ -40,11 +41,23 @@ def export_account_data(user):
             if profile
             else None
         ),
+        "admin_preferences": _admin_preferences(user),
         "emergency_contact": (
             {"name": contact.name, "phone": contact.phone, "relationship": contact.relationship}
             if contact
             else None
         ),
+    }
+
+
+def _admin_preferences(user):
+    preferences = UserProfile.objects.filter(user=user).first()
+    if preferences is None:
+        return None
+    return {
+        "preferred_language": preferences.preferred_language,
+        "current_time_zone": preferences.current_time_zone,
+        "has_avatar": bool(preferences.avatar),
     }
 
 
@@ -54,6 +67,11 @@ def erase_account_data(user):
     EmergencyContact.objects.filter(user=user).delete()
     Profile.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()
+    preferences = UserProfile.objects.filter(user=user).first()
+    if preferences is not None:
+        if preferences.avatar:
+            preferences.avatar.delete(save=False)  # the file, not only the row
+        preferences.delete()
 
 
 PERSONAL_MODELS = [User, Profile, EmergencyContact]

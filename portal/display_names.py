@@ -109,8 +109,53 @@ _PSEUDONYM_WORDS = {
 
 
 def normalise_display_name(value):
-    """Collapse inner whitespace and apply Unicode NFC, so look-alikes compare equal."""
-    return " ".join(unicodedata.normalize("NFC", value or "").split())
+    """Collapse inner whitespace and apply Unicode NFKC, so compatibility forms (full-width
+    letters, ligatures) become the ordinary letters they look like."""
+    return " ".join(unicodedata.normalize("NFKC", value or "").split())
+
+
+def display_name_key(value):
+    """What uniqueness is decided on: the normalised name, case-folded in Python (SQLite's
+    LOWER() folds ASCII only, so "JOSÉ" and "josé" would otherwise both be allowed)."""
+    return normalise_display_name(value).casefold()
+
+
+def _scripts(value):
+    """The Unicode scripts of the letters in ``value`` (LATIN, GREEK, CYRILLIC, ...)."""
+    scripts = set()
+    for char in value:
+        if char.isalpha():
+            name = unicodedata.name(char, "")
+            scripts.add(name.split(" ")[0] if name else "UNKNOWN")
+    return scripts
+
+
+# Words that would make a family member look like program staff to other families.
+STAFF_TITLE_WORDS = {
+    "admin",
+    "administrator",
+    "moderator",
+    "mod",
+    "staff",
+    "coordinator",
+    "facilitator",
+    "counselor",
+    "counsellor",
+    "therapist",
+    "clinician",
+    "nurse",
+    "dr",
+    "doctor",
+    "reviewer",
+    "editor",
+    "official",
+    "team",
+}
+
+
+def uses_staff_title(value):
+    words = re.findall(r"[^\W\d_]+", normalise_display_name(value).casefold())
+    return any(word in STAFF_TITLE_WORDS for word in words)
 
 
 def contains_email(value):
@@ -169,6 +214,11 @@ def validate_display_name(value):
                 "so choose a nickname instead."
             ),
             code="phone",
+        )
+    if len(_scripts(name)) > 1:
+        raise ValidationError(
+            _("Use letters from one alphabet only, so your name can't be mistaken for another."),
+            code="mixed_scripts",
         )
     if not _ALLOWED.match(name):
         raise ValidationError(

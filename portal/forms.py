@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from portal import services
+from portal import roles, services
 from portal.display_names import (
     DISPLAY_NAME_MAX_LENGTH,
     looks_like_full_name,
+    uses_staff_title,
     validate_display_name,
 )
 from portal.models import Language, Relationship
@@ -50,8 +51,22 @@ class DisplayNameFieldsMixin(forms.Form):
     owner = None
     full_name_warning = None
 
+    def _owner_is_staff(self):
+        owner = self.owner
+        if owner is None:
+            return False
+        return owner.is_superuser or bool(set(roles.user_roles(owner)) & set(roles.STAFF_ROLES))
+
     def clean_display_name(self):
         name = validate_display_name(self.cleaned_data["display_name"])
+        if uses_staff_title(name) and not self._owner_is_staff():
+            raise forms.ValidationError(
+                _(
+                    "Names with staff titles such as “moderator” or “admin” are kept for "
+                    "program staff, so families always know who is who."
+                ),
+                code="staff_title",
+            )
         if services.display_name_taken(name, exclude_user=self.owner):
             raise forms.ValidationError(
                 _("Someone else already uses that display name. Please choose another."),

@@ -11,7 +11,7 @@ from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 
-from portal.display_names import DISPLAY_NAME_MAX_LENGTH
+from portal.display_names import DISPLAY_NAME_MAX_LENGTH, display_name_key
 
 
 class UserManager(BaseUserManager):
@@ -88,6 +88,10 @@ class Profile(models.Model):
             "Use a nickname, not your real name."
         ),
     )
+    # The case-folded form uniqueness is decided on (filled in by save()).
+    display_name_key = models.CharField(
+        max_length=DISPLAY_NAME_MAX_LENGTH * 3, editable=False, default=""
+    )
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, choices=Language.choices, blank=True
     )
@@ -108,6 +112,11 @@ class Profile(models.Model):
                 name="portal_profile_display_name_ci_unique",
                 violation_error_message=_("That display name is already taken."),
             ),
+            models.UniqueConstraint(
+                fields=["display_name_key"],
+                name="portal_profile_display_name_key_unique",
+                violation_error_message=_("That display name is already taken."),
+            ),
             models.CheckConstraint(
                 condition=~models.Q(display_name=""), name="portal_profile_display_name_set"
             ),
@@ -115,6 +124,13 @@ class Profile(models.Model):
 
     def __str__(self):
         return self.display_name
+
+    def save(self, *args, **kwargs):
+        self.display_name_key = display_name_key(self.display_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "display_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "display_name_key"}
+        super().save(*args, **kwargs)
 
 
 class EmergencyContact(models.Model):
@@ -256,7 +272,9 @@ class StartHereLinkBlock(blocks.StructBlock):
     title = blocks.CharBlock(label=_("Title"), max_length=120)
     description = blocks.CharBlock(label=_("Description"), max_length=240, required=False)
     page = blocks.PageChooserBlock(label=_("Page"), required=False)
-    url = blocks.CharBlock(
+    url = blocks.RegexBlock(
+        regex=r"^(/|https://)[^\s<>\"']*$",
+        error_messages={"invalid": _("Enter a path on this site (/guides/) or an https:// link.")},
         label=_("Or a link"),
         max_length=300,
         required=False,

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 
 from portal import privacy, roles
-from portal.display_names import DISPLAY_NAME_MAX_LENGTH
+from portal.display_names import DISPLAY_NAME_MAX_LENGTH, display_name_key
 from portal.models import EmergencyContact, Profile
 
 
@@ -13,7 +13,7 @@ class DisplayNameTaken(Exception):
 
 
 def display_name_taken(display_name, *, exclude_user=None):
-    queryset = Profile.objects.filter(display_name__iexact=display_name)
+    queryset = Profile.objects.filter(display_name_key=display_name_key(display_name))
     if exclude_user is not None:
         queryset = queryset.exclude(user=exclude_user)
     return queryset.exists()

@@ -107,8 +107,10 @@ def delete_account(request):
     form = DeleteAccountForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
         user = request.user
-        logout(request)
+        # Erase first: if an app's erase fails, nothing changed and the person is still
+        # logged in to try again.
         services.delete_account(user)
+        logout(request)
         return redirect("portal:account_deleted")
     return render(request, "portal/account/delete_account.html", {"form": form})
 

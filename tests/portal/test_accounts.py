@@ -233,3 +233,33 @@ def test_registering_a_taken_name_without_variants_changes_nothing(family_member
         services.register_family_member(late, display_name="hopeful mom")
     assert not Profile.objects.filter(user=late).exists()
     assert not late.groups.exists()
+
+
+def test_display_names_differing_only_in_non_ascii_case_are_one_name(client, make_family_member):
+    make_family_member(display_name="José Ángel")
+    response = signup(client, display_name="JOSÉ ÁNGEL", keep_full_name="on")
+    assert "display_name" in response.context["form"].errors
+    assert not User.objects.filter(email="new.family@example.test").exists()
+
+
+def test_the_database_refuses_a_case_variant_of_a_taken_name(make_family_member):
+    from django.db import IntegrityError, transaction
+
+    make_family_member(display_name="Élan Vital")
+    other = make_family_member(display_name="Quiet Sea")
+    other.profile.display_name = "ÉLAN VITAL"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        other.profile.save()
+
+
+def test_a_family_member_cannot_take_a_staff_title(client):
+    response = signup(client, display_name="Moderator Jo")
+    assert response.context["form"].errors["display_name"]
+    assert not User.objects.filter(email="new.family@example.test").exists()
+
+
+def test_staff_may_use_their_title(client, make_staff):
+    staff = make_staff(roles.MODERATORS)
+    client.force_login(staff)
+    response = client.post(reverse("portal:edit_profile"), {"display_name": "Moderator Jo"})
+    assert response.status_code == 302

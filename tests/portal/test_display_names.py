@@ -72,3 +72,26 @@ def test_whitespace_is_collapsed_and_trimmed():
 )
 def test_full_name_warning_heuristic(name, looks_real):
     assert looks_like_full_name(name) is looks_real
+
+
+def test_names_mixing_alphabets_are_refused_so_nobody_can_impersonate():
+    with pytest.raises(ValidationError) as excinfo:
+        validate_display_name("\u0397opeful Mom")  # Greek capital Eta, Latin the rest
+    assert excinfo.value.code == "mixed_scripts"
+
+
+def test_full_width_letters_become_ordinary_letters():
+    assert validate_display_name("\uff28opeful Mom") == "Hopeful Mom"
+
+
+def test_the_uniqueness_key_folds_non_ascii_case():
+    from portal.display_names import display_name_key
+
+    assert display_name_key("JOSÉ  Ángel") == display_name_key("josé ángel")
+
+
+@pytest.mark.parametrize("name", ["Moderator Jo", "Site Admin", "Dr Help", "Staff member"])
+def test_staff_titles_are_recognised(name):
+    from portal.display_names import uses_staff_title
+
+    assert uses_staff_title(name)

@@ -215,3 +215,15 @@ def test_language_can_be_switched(client):
     response = client.post(reverse("set_language"), {"language": "es", "next": "/"})
     assert response.status_code == 302
     assert client.cookies["django_language"].value == "es"
+
+
+def test_a_start_here_link_cannot_run_script():
+    from wagtail.blocks import StructBlockValidationError
+
+    from portal.models import StartHereLinkBlock
+
+    block = StartHereLinkBlock()
+    with pytest.raises(StructBlockValidationError) as excinfo:
+        block.clean(block.to_python({"title": "x", "url": "javascript:alert(1)"}))
+    assert "url" in excinfo.value.block_errors
+    assert block.clean(block.to_python({"title": "Guides", "url": "/guides/"}))["url"] == "/guides/"

@@ -141,3 +141,18 @@ def test_a_failing_holder_rolls_the_whole_deletion_back(family_member):
 def test_holders_need_callables():
     with pytest.raises(TypeError):
         privacy.register("bad", models=[], export=None, erase=lambda user: None)
+
+
+def test_wagtail_admin_preferences_are_exported_and_erased(make_staff):
+    from wagtail.users.models import UserProfile
+
+    from portal import roles
+
+    staff = make_staff(roles.CONTENT_EDITORS)
+    UserProfile.objects.create(user=staff, preferred_language="es")
+
+    exported = privacy.export_user_data(staff)["apps"]["portal"]["admin_preferences"]
+    assert exported["preferred_language"] == "es"
+
+    services.delete_account(staff)
+    assert not UserProfile.objects.filter(user_id=staff.pk).exists()
