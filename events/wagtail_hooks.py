@@ -26,6 +26,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.log_actions import log
 
 from events import services
 from events.models import (
@@ -106,9 +107,19 @@ def roster_link(event):
 
 class EventEditView(generic.EditView):
     def save_instance(self):
-        previous = Event.objects.get(pk=self.object.pk)
-        event = super().save_instance()
-        services.event_details_changed(event, previous)
+        # Through the service, not the whole-row save: only the edited fields are
+        # written, with the event row locked (the roster may change capacity meanwhile).
+        data = self.form.cleaned_data
+        changes = {
+            name: data[name]
+            for name in self.form.changed_data
+            if name in data and name != "facilitators"
+        }
+        facilitators = data["facilitators"] if "facilitators" in self.form.changed_data else None
+        event = services.update_event_details(
+            self.object, changes=changes, facilitators=facilitators
+        )
+        log(event, "wagtail.edit", user=self.request.user)
         return event
 
 

@@ -25,6 +25,7 @@ from events.services.coordinators import (
     event_details_changed,
     mark_attendance,
     move_registration,
+    update_event_details,
 )
 from events.services.family_data import (
     calendar_feed_for,
@@ -102,6 +103,7 @@ __all__ = [
     "cancel_event",
     "change_capacity",
     "event_details_changed",
+    "update_event_details",
     "mark_attendance",
     "move_registration",
     "enrol_in_cohort",

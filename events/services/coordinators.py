@@ -1,5 +1,7 @@
 """What a care coordinator does: capacity, cancelling, changes, attendance, moves."""
 
+import copy
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -69,6 +71,27 @@ def cancel_event(event, *, notice=""):
                 events_url=notifications.site_url("/events/"),
             )
     return event
+
+
+def update_event_details(event, *, changes, facilitators=None):
+    """Apply a coordinator's edit of an event's details (title, time, place, rules).
+
+    Guarantees: one transaction with the event row locked; only the edited fields are
+    written, so a capacity or status change made meanwhile through the roster is never
+    overwritten; families are told once when the time or place moved
+    (``event_details_changed``). Returns the saved event.
+    """
+    with transaction.atomic():
+        current = lock_event(event.pk)
+        previous = copy.copy(current)
+        for name, value in changes.items():
+            setattr(current, name, value)
+        if changes:
+            current.save(update_fields=list(changes))
+        if facilitators is not None:
+            current.facilitators.set(facilitators)
+        event_details_changed(current, previous)
+    return current
 
 
 def event_details_changed(event, previous):

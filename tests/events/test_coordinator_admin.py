@@ -258,3 +258,27 @@ def test_other_staff_can_neither_export_nor_change_a_roster(client, make_staff, 
     assert roster_event.status == "scheduled"
     assert client.get(reverse("events_event:index")).status_code in (302, 403)
     assert client.get(reverse("events_series:index")).status_code in (302, 403)
+
+
+def test_an_admin_edit_never_overwrites_a_capacity_change_made_meanwhile(roster_event):
+    stale = Event.objects.get(pk=roster_event.pk)  # what the edit form was built from
+    services.change_capacity(Event.objects.get(pk=roster_event.pk), people=10)
+
+    services.update_event_details(stale, changes={"title": "Tuesday family group"})
+
+    roster_event.refresh_from_db()
+    assert roster_event.title == "Tuesday family group"
+    assert roster_event.capacity_people == 10
+
+
+def test_an_admin_edit_never_reopens_a_session_cancelled_meanwhile(roster_event):
+    from events.models import EventStatus
+
+    stale = Event.objects.get(pk=roster_event.pk)
+    services.cancel_event(Event.objects.get(pk=roster_event.pk), notice="Snow day")
+
+    services.update_event_details(stale, changes={"room": "Room 9"})
+
+    roster_event.refresh_from_db()
+    assert roster_event.status == EventStatus.CANCELLED
+    assert roster_event.room == "Room 9"
