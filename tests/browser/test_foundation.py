@@ -137,8 +137,30 @@ class FoundationInChromiumTests(PortalBrowserTestCase):
             page.goto(self.url("/my-account/profile/"))
             expect(page.get_by_label("Display name")).to_have_value("Steady Star")
 
+        def open_emergency_contact_with_errors(page):
+            page.goto(self.url("/my-account/emergency-contact/"))
+            page.get_by_label("Name").fill("Ana")
+            page.get_by_label("Phone number").fill("not a phone")
+            page.get_by_role("button", name="Save emergency contact").click()
+            expect(page.get_by_role("alert")).to_contain_text("Please check the form")
+
+        def open_delete_account(page):
+            page.goto(self.url("/my-account/delete/"))
+            expect(page.get_by_label("Your password")).to_be_visible()
+
+        def open_change_email(page):
+            page.goto(self.url("/accounts/email/"))
+            expect(page.get_by_role("link", name="Back to My account")).to_be_visible()
+
         self.assert_pages_pass_audit(
-            page, {"my account": open_my_account, "edit profile": open_edit_profile}
+            page,
+            {
+                "my account": open_my_account,
+                "edit profile": open_edit_profile,
+                "emergency contact with errors": open_emergency_contact_with_errors,
+                "delete account": open_delete_account,
+                "change email": open_change_email,
+            },
         )
 
     def test_public_pages_at_320px_do_not_scroll_sideways_and_have_no_wcag_violations(self):
