@@ -18,6 +18,7 @@ urlpatterns = [
     path("my-account/", include("portal.account_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("events/", include("events.urls")),
+    path("", include("forums.urls")),
     path("", include("lectures.urls")),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", lectures_views.robots_txt, name="robots_txt"),

@@ -1,0 +1,1 @@
+"""Thin websocket consumers, one module per feature (qa, rooms), on forums.live."""

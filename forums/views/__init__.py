@@ -1,0 +1,1 @@
+"""Thin HTTP views of the forums app, one module per feature (qa, rooms)."""

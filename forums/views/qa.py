@@ -1,0 +1,3 @@
+"""Placeholder until the feature lands."""
+
+urlpatterns = []
