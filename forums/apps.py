@@ -16,7 +16,26 @@ class ForumsConfig(AppConfig):
 
         privacy.register(
             "forums",
-            models=[ModerationAction],
+            models=[ModerationAction, *self._qa_models()],
             export=forums_privacy.export_member_data,
             erase=forums_privacy.erase_member_data,
         )
+        self._ready_qa()
+
+    # --- live Q&A -----------------------------------------------------------------------
+    def _qa_models(self):
+        from forums.models import QASession, Question, QuestionVote
+
+        return [Question, QuestionVote, QASession]
+
+    def _ready_qa(self):
+        from forums import demo_qa
+        from forums.services import qa
+        from lectures.models import LecturePage
+        from portal import demo as portal_demo
+        from portal import navigation
+
+        # Lectures never import forums: forums gives the lecture page its answered questions.
+        LecturePage.answered_family_questions = qa.answered_for_lecture
+        portal_demo.register("forums_qa", demo_qa.seed_qa, order=50)
+        navigation.register("qa", _("Live Q&A"), url="forums:qa-index", order=20)

@@ -1,3 +1,117 @@
-"""Placeholder until the feature lands."""
+"""Live Q&A websocket: ``/ws/qa/<slug>/`` (``?view=moderate`` for the moderator console).
 
-websocket_urlpatterns = []
+Thin: the base class parses frames; each handler calls a service in a database thread
+(which checks permissions with fresh data, commits, and queues the broadcast), then
+acknowledges. Moderator frames are checked on every frame, not only at connect.
+"""
+
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from django.urls import path
+
+from forums import live, protocol
+from forums.models import QASession
+from forums.services import qa
+
+
+class QAConsumer(live.LiveConsumer):
+    frames = protocol.QA_FRAMES
+
+    async def open(self):
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        wants_console = query.get("view", [""])[0] == "moderate"
+        session, moderator = await database_sync_to_async(self._load)(slug)
+        if session is None:
+            raise live.Refuse(live.CLOSE_NOT_FOUND, protocol.NOT_FOUND, "No such Q&A session.")
+        if wants_console and not moderator:
+            raise live.Refuse(
+                live.CLOSE_FORBIDDEN,
+                protocol.FORBIDDEN,
+                "Only this session's moderators can open the console.",
+            )
+        self.session_id = session.pk
+        self.topic = session.topic
+        self.as_moderator = wants_console
+        tags = {qa.MODERATORS if wants_console else qa.PUBLIC}
+        if self.user is not None and self.user.is_authenticated:
+            tags.add(qa.user_tag(self.user.pk))
+            self._presence = (self.user.pk, "", moderator)
+        else:
+            self._presence = None
+        self.tags = frozenset(tags)
+
+    def _load(self, slug):
+        session = QASession.objects.filter(slug=slug).first()
+        if session is None:
+            return None, False
+        return session, qa.can_moderate(self.user, session)
+
+    def presence_entry(self):
+        return self._presence
+
+    async def snapshot(self):
+        frame = await database_sync_to_async(qa.snapshot)(
+            self.session_id, self.user, as_moderator=self.as_moderator
+        )
+        frame["presence"] = self.hub.presence(self.topic)["count"]
+        return frame
+
+    async def _call(self, function, *args, **kwargs):
+        return await database_sync_to_async(function)(self.session_id, self.user, *args, **kwargs)
+
+    # --- families ---------------------------------------------------------------------
+    async def on_question_ask(self, frame):
+        question, verdict, _created = await self._call(
+            qa.ask_question, frame.text, anonymous=frame.anonymous, client_ref=frame.client_ref
+        )
+        extra = {"state": question.state}
+        if question.urgent:
+            extra["crisis"] = True
+        if verdict is not None and verdict.explanation:
+            extra["notice"] = verdict.explanation
+        await self.send_frame(protocol.ack_frame(frame.client_ref, question.pk, **extra))
+
+    async def on_question_vote(self, frame):
+        tally = await self._call(qa.vote, frame.question_id, frame.up)
+        self.hub.coalesce(self.topic, "qa.votes", frame.question_id)
+        if frame.client_ref:
+            await self.send_frame(
+                protocol.ack_frame(frame.client_ref, frame.question_id, up=frame.up, votes=tally)
+            )
+
+    # --- moderators (the service checks the permission on every frame) ----------------
+    async def _moderated(self, frame, function, *args, **kwargs):
+        result = await self._call(function, *args, **kwargs)
+        if frame.client_ref:
+            await self.send_frame(protocol.ack_frame(frame.client_ref, result.pk))
+
+    async def on_question_approve(self, frame):
+        await self._moderated(frame, qa.approve_question, frame.question_id)
+
+    async def on_question_reject(self, frame):
+        await self._moderated(frame, qa.reject_question, frame.question_id, frame.reason)
+
+    async def on_question_edit(self, frame):
+        await self._moderated(
+            frame, qa.edit_question, frame.question_id, frame.text, approve=frame.approve
+        )
+
+    async def on_question_pin(self, frame):
+        await self._moderated(frame, qa.pin_question, frame.question_id, frame.pinned)
+
+    async def on_question_answer(self, frame):
+        await self._moderated(frame, qa.answer_question, frame.question_id, frame.answer)
+
+    async def on_question_hide(self, frame):
+        await self._moderated(frame, qa.hide_question, frame.question_id, frame.reason)
+
+    async def on_session_open(self, frame):
+        await self._moderated(frame, qa.set_session_state, QASession.State.OPEN)
+
+    async def on_session_close(self, frame):
+        await self._moderated(frame, qa.set_session_state, QASession.State.CLOSED)
+
+
+websocket_urlpatterns = [path("ws/qa/<slug:slug>/", QAConsumer.as_asgi())]

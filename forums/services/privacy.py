@@ -1,11 +1,15 @@
 """What the forums hold about a member, for the privacy hub (export and erase)."""
 
-from forums.services import moderation
+from forums.services import moderation, qa
 
 
 def export_member_data(user):
-    return {"moderation_concerning_me": moderation.export_moderation(user)}
+    return {
+        "moderation_concerning_me": moderation.export_moderation(user),
+        "live_qa": qa.export_questions(user),
+    }
 
 
 def erase_member_data(user):
+    qa.erase_questions(user)
     moderation.erase_moderation(user)
