@@ -6,6 +6,7 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
 
 MODERATORS = "Moderators"
+CONTENT_EDITORS = "Content editors"
 CODENAMES = ["add_qasession", "change_qasession", "view_qasession", "view_question"]
 
 
@@ -19,16 +20,22 @@ def grant(apps, schema_editor):
     moderators.permissions.add(
         *Permission.objects.filter(content_type__app_label="forums", codename__in=CODENAMES)
     )
+    # Editors turn answered questions into FAQ entries.
+    editors, _created = Group.objects.get_or_create(name=CONTENT_EDITORS)
+    editors.permissions.add(
+        *Permission.objects.filter(content_type__app_label="forums", codename="view_question")
+    )
 
 
 def revoke(apps, schema_editor):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    group = Group.objects.filter(name=MODERATORS).first()
-    if group is not None:
-        group.permissions.remove(
-            *Permission.objects.filter(content_type__app_label="forums", codename__in=CODENAMES)
-        )
+    for name in (MODERATORS, CONTENT_EDITORS):
+        group = Group.objects.filter(name=name).first()
+        if group is not None:
+            group.permissions.remove(
+                *Permission.objects.filter(content_type__app_label="forums", codename__in=CODENAMES)
+            )
 
 
 class Migration(migrations.Migration):

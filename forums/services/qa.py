@@ -575,3 +575,68 @@ def erase_questions(user):
             shown_name=FORMER_MEMBER_NAME
         )
         Question.objects.filter(author=user).update(author=None, client_ref="")
+
+
+# --- answered questions become published knowledge ------------------------------------------
+FAQ_TITLE = "Questions from families"
+
+
+def add_question_to_faq(question_id, page, user, *, question_text=None, answer_text=None):
+    """Append an answered question to the FAQ of ``page`` (a guide) as a NEW DRAFT revision
+    and submit it to the page's workflow (clinical review); the live page is unchanged until
+    a reviewer approves. Logged as a moderation action. Returns the revision."""
+    from django.template.defaultfilters import linebreaks_filter
+    from wagtail.rich_text import RichText
+
+    question = Question.objects.select_related("session").get(pk=question_id)
+    if question.state != State.ANSWERED:
+        raise protocol.ProtocolError(
+            protocol.CONFLICT, _("Only answered questions can become FAQ entries.")
+        )
+    page = page.specific
+    if not page.permissions_for_user(user).can_edit():
+        raise protocol.ProtocolError(protocol.FORBIDDEN, _("You cannot edit that page."))
+    if not hasattr(page, "body") or "faq" not in getattr(
+        page.body.stream_block, "child_blocks", {}
+    ):
+        raise protocol.ProtocolError(protocol.INVALID, _("That page has no FAQ section."))
+    question_text = (question_text or question.text).strip()[:300]
+    answer_text = (answer_text or question.answer).strip()
+    if not question_text or not answer_text:
+        raise protocol.ProtocolError(
+            protocol.INVALID, _("An FAQ entry needs a question and a typed answer.")
+        )
+    with transaction.atomic():
+        draft = page.get_latest_revision_as_object()
+        entry = {"question": question_text, "answer": RichText(linebreaks_filter(answer_text))}
+        body = list(draft.body)
+        faq_index = max(
+            (i for i, block in enumerate(body) if block.block_type == "faq"), default=None
+        )
+        faq_block = draft.body.stream_block.child_blocks["faq"]
+        list_block = faq_block.child_blocks["questions"]
+        if faq_index is None:
+            value = faq_block.to_python(
+                {"title": FAQ_TITLE, "questions": [list_block.child_block.get_prep_value(entry)]}
+            )
+            draft.body.append(("faq", value))
+        else:
+            value = draft.body[faq_index].value
+            items = [item for item in value["questions"]] + [entry]
+            value["questions"] = list_block.normalize(items)
+            draft.body[faq_index] = ("faq", value)
+        revision = draft.save_revision(user=user, log_action=True)
+        workflow = page.get_workflow()
+        if workflow is not None:
+            current = page.current_workflow_state
+            if current is None:
+                workflow.start(page, user)
+        moderation.record_action(
+            user,
+            "faq",
+            context=question.session.context,
+            target_type="question",
+            target_id=question.pk,
+            details={"page_id": page.pk, "revision_id": revision.pk},
+        )
+    return revision

@@ -101,6 +101,9 @@ def ask(request, slug):
                 anonymous=form.cleaned_data.get("anonymous", False),
             )
         except protocol.ProtocolError as error:
+            if error.code == protocol.CONFLICT:  # e.g. the session closed meanwhile
+                messages.error(request, error.message)
+                return redirect("forums:qa-session", slug=slug)
             form.add_error("text", error.message)
         else:
             if question.urgent:

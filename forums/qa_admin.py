@@ -1,0 +1,193 @@
+"""Wagtail admin for live Q&A: sessions (Moderators and superusers) and answered
+questions, which an editor can add to a guide's FAQ (a new draft revision submitted to
+the clinical review workflow)."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.forms import modelform_factory
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from forums import protocol
+from forums.models import QASession, Question
+from forums.services import qa
+from lectures.models import GuidePage
+
+SESSION_FIELDS = [
+    "title",
+    "slug",
+    "description",
+    "lecture",
+    "event",
+    "starts_at",
+    "state",
+    "premoderation",
+    "anonymous_allowed",
+    "max_question_length",
+    "moderators",
+]
+
+
+class QASessionForm(WagtailAdminModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "moderators" in self.fields:
+            self.fields["moderators"].widget = forms.CheckboxSelectMultiple()
+            self.fields["moderators"].queryset = (
+                self.fields["moderators"]
+                .queryset.filter(Q(is_staff=True) | Q(groups__name__isnull=False))
+                .exclude(groups__name="Family members", is_staff=False)
+                .distinct()
+                .order_by("email")
+            )
+
+
+def _console_link(session):
+    return format_html(
+        '<a href="{}">{}</a>', reverse("forums:qa-moderate", args=[session.slug]), _("Console")
+    )
+
+
+class QASessionViewSet(ModelViewSet):
+    model = QASession
+    icon = "help"
+    menu_label = gettext_lazy("Sessions")
+    form_fields = SESSION_FIELDS
+    copy_view_enabled = False
+    list_display = [
+        "title",
+        "starts_at",
+        "state",
+        "lecture",
+        Column("console", label=gettext_lazy("Console"), accessor=_console_link),
+    ]
+    list_filter = ["state"]
+    search_fields = ["title"]
+    ordering = ["-starts_at"]
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(QASession, form=QASessionForm, fields=SESSION_FIELDS)
+
+
+def _faq_link(question):
+    return format_html(
+        '<a href="{}">{}</a>', reverse("forums_question_faq", args=[question.pk]), _("Add to FAQ")
+    )
+
+
+def _asked_in(question):
+    return question.session.title
+
+
+class AnsweredQuestionViewSet(ModelViewSet):
+    """Answered questions, read-only, each with "Add to FAQ"."""
+
+    model = Question
+    icon = "help"
+    menu_label = gettext_lazy("Answered questions")
+    add_view_enabled = False
+    copy_view_enabled = False
+    inspect_view_enabled = False
+    form_fields = ["text"]
+    list_display = [
+        "text",
+        Column("session", label=gettext_lazy("Session"), accessor=_asked_in),
+        "answered_at",
+        "vote_count",
+        Column("faq", label=gettext_lazy("FAQ"), accessor=_faq_link),
+    ]
+    search_fields = ["text", "answer"]
+    ordering = ["-answered_at"]
+
+    def get_queryset(self, request):
+        return Question.objects.filter(state=Question.State.ANSWERED).select_related("session")
+
+    def get_urlpatterns(self):
+        # Answers are changed in the live console, not here: index only.
+        return [
+            pattern
+            for pattern in super().get_urlpatterns()
+            if pattern.name in ("index", "index_results")
+        ]
+
+
+class LiveQAGroup(ModelViewSetGroup):
+    menu_label = gettext_lazy("Live Q&A")
+    menu_icon = "help"
+    menu_order = 240
+    items = (QASessionViewSet("forums_qasession"), AnsweredQuestionViewSet("forums_question"))
+
+
+@hooks.register("register_admin_viewset")
+def register_qa_viewsets():
+    return LiveQAGroup()
+
+
+class FAQForm(forms.Form):
+    page = forms.ModelChoiceField(
+        label=gettext_lazy("Guide"),
+        queryset=GuidePage.objects.none(),
+        help_text=gettext_lazy(
+            "The entry is added to the guide's FAQ as a new draft and sent to clinical review."
+        ),
+    )
+    question = forms.CharField(label=gettext_lazy("Question"), max_length=300)
+    answer = forms.CharField(label=gettext_lazy("Answer"), widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        editable = [
+            page.pk
+            for page in GuidePage.objects.all()
+            if page.permissions_for_user(user).can_edit()
+        ]
+        self.fields["page"].queryset = GuidePage.objects.filter(pk__in=editable).order_by("title")
+
+
+def add_to_faq(request, pk):
+    if not request.user.has_perm("forums.view_question"):
+        raise PermissionDenied
+    question = get_object_or_404(
+        Question.objects.select_related("session"), pk=pk, state=Question.State.ANSWERED
+    )
+    initial = {"question": question.text[:300], "answer": question.answer}
+    form = FAQForm(request.POST or None, user=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            qa.add_question_to_faq(
+                question.pk,
+                form.cleaned_data["page"],
+                request.user,
+                question_text=form.cleaned_data["question"],
+                answer_text=form.cleaned_data["answer"],
+            )
+        except protocol.ProtocolError as error:
+            form.add_error(None, error.message)
+        else:
+            page = form.cleaned_data["page"]
+            messages.success(
+                request,
+                _("Added to the FAQ of “%(title)s” as a draft, sent to clinical review.")
+                % {"title": page.title},
+            )
+            return redirect("wagtailadmin_pages:edit", page.pk)
+    return TemplateResponse(
+        request,
+        "forums/qa/admin/add_to_faq.html",
+        {"question": question, "form": form, "page_title": _("Add to FAQ")},
+    )
+
+
+@hooks.register("register_admin_urls")
+def register_qa_admin_urls():
+    return [path("forums/questions/<int:pk>/faq/", add_to_faq, name="forums_question_faq")]
