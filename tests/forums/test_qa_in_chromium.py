@@ -1,0 +1,98 @@
+"""Live Q&A in a real Chromium: a moderator approves in one page and a participant sees
+it appear live in another; typed markup stays text; axe-core finds nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from forums.models import QASession, Question
+from portal import roles
+from tests.browser.base import NARROW, PortalBrowserTestCase
+
+pytestmark = pytest.mark.browser
+
+XSS = '<img src=x onerror="window.__xss=1">'
+
+
+class LiveQAInChromiumTests(PortalBrowserTestCase):
+    def setUp(self):
+        super().setUp()
+        self.session = QASession.objects.create(
+            title="Family night Q&A",
+            slug="family-night",
+            starts_at=timezone.now() - timedelta(minutes=5),
+            state=QASession.State.OPEN,
+        )
+        self.family = self.create_verified_member("asker@example.test", "Hopeful Aunt")
+        moderator = self.create_verified_member("mod@example.test", "Clinician Dana")
+        moderator.groups.add(Group.objects.get_or_create(name=roles.MODERATORS)[0])
+
+    def test_a_question_approved_by_the_moderator_appears_live_for_the_participant(self):
+        participant = self.open_page()
+        self.log_in(participant, "asker@example.test")
+        participant.goto(self.url("/qa/family-night/"))
+        expect(participant.locator("#qa-connection")).to_have_text("Live")
+        participant.get_by_label("Your question").fill(XSS)
+        participant.get_by_role("button", name="Send question").click()
+        expect(participant.locator("#qa-ask-status")).to_contain_text("waiting for the moderator")
+        expect(participant.locator("#qa-mine")).to_contain_text(XSS)
+
+        console = self.open_page()
+        self.log_in(console, "mod@example.test")
+        console.goto(self.url("/qa/family-night/moderate/"))
+        pending = console.locator("#qa-pending li").first
+        expect(pending).to_contain_text(XSS)
+        pending.get_by_role("button", name="Approve").focus()
+        console.keyboard.press("Enter")
+
+        question = participant.locator("#qa-questions li").first
+        expect(question).to_contain_text(XSS)
+        expect(participant.locator("#qa-mine-section")).to_be_hidden()
+        assert participant.evaluate("window.__xss") is None
+        assert console.evaluate("window.__xss") is None
+        assert participant.locator("#qa-questions img").count() == 0
+        self.assertEqual(Question.objects.get().state, "visible")
+
+        # Pin from the keyboard: the participant sees "Now answering".
+        console.locator("#qa-visible li").first.get_by_role(
+            "button", name="Pin: now answering"
+        ).focus()
+        console.keyboard.press("Enter")
+        expect(participant.locator("#qa-now")).to_be_visible()
+        expect(participant.locator("#qa-now-text")).to_have_text(XSS)
+
+    def test_the_three_pages_pass_axe_at_320px(self):
+        Question.objects.create(
+            session=self.session,
+            author=self.family,
+            shown_name="Hopeful Aunt",
+            text="How do we talk about relapse?",
+            state="visible",
+            pinned=True,
+        )
+        Question.objects.create(
+            session=self.session, author=self.family, shown_name="Anonymous", text="Pending one"
+        )
+        page = self.open_page(viewport=NARROW)
+        self.log_in(page, "mod@example.test")
+
+        def visit(path, ready):
+            def open_it(page):
+                page.goto(self.url(path))
+                expect(page.locator(ready)).not_to_be_empty()
+
+            return open_it
+
+        self.assert_pages_pass_audit(
+            page,
+            {
+                "participant": visit("/qa/family-night/", "#qa-questions li"),
+                "console": visit("/qa/family-night/moderate/", "#qa-pending li"),
+                "presenter": visit("/qa/family-night/present/", "#qa-now-text"),
+                "index": visit("/qa/", "main h1"),
+            },
+            max_width=320,
+        )
