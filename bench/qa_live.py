@@ -364,6 +364,25 @@ def main():
         f"p99 {percentile(latencies, 0.99):.0f} ms, max {max(latencies, default=0):.0f} ms"
         + (f", mean {statistics.fmean(latencies):.0f} ms" if latencies else "")
     )
+    by_broadcast = {}
+    for result in collected:
+        for question_id, at in result["received"]:
+            if question_id in sent:
+                by_broadcast.setdefault(question_id, []).append((at - sent[question_id]) * 1000)
+    order = sorted(by_broadcast, key=lambda question_id: sent[question_id])
+    slowest = sorted(order, key=lambda question_id: -max(by_broadcast[question_id]))[:3]
+    print(
+        "per broadcast (first delivery / last delivery, ms): first three "
+        + ", ".join(
+            f"#{order.index(q) + 1} {min(by_broadcast[q]):.0f}/{max(by_broadcast[q]):.0f}"
+            for q in order[:3]
+        )
+        + "; slowest "
+        + ", ".join(
+            f"#{order.index(q) + 1} {min(by_broadcast[q]):.0f}/{max(by_broadcast[q]):.0f}"
+            for q in slowest
+        )
+    )
     for server in servers:
         used = cpu_after[server.pid] - cpu_before[server.pid]
         print(

@@ -22,6 +22,7 @@ from forums import protocol
 from forums.models import QASession, Question
 from forums.services import qa
 from lectures.models import GuidePage
+from portal import roles
 
 SESSION_FIELDS = [
     "title",
@@ -43,10 +44,14 @@ class QASessionForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if "moderators" in self.fields:
             self.fields["moderators"].widget = forms.CheckboxSelectMultiple()
+            # Staff accounts only (e.g. the guest clinician, a clinical reviewer): never
+            # the whole list of families.
             self.fields["moderators"].queryset = (
                 self.fields["moderators"]
-                .queryset.filter(Q(is_staff=True) | Q(groups__name__isnull=False))
-                .exclude(groups__name="Family members", is_staff=False)
+                .queryset.filter(
+                    Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name__in=roles.STAFF_ROLES)
+                )
+                .filter(is_active=True)
                 .distinct()
                 .order_by("email")
             )
