@@ -284,3 +284,11 @@ def test_seed_demo_creates_an_open_session_and_a_closed_archive(settings):
     states = set(live.questions.values_list("state", flat=True))
     assert states == {"visible", "pending", "answered"}
     assert all(q.vote_count == q.votes.count() for q in Question.objects.all())
+
+
+def test_session_moderators_are_chosen_among_staff_not_families(make_staff, family):
+    from forums.qa_admin import QASessionForm
+
+    reviewer = make_staff(roles.CLINICAL_REVIEWERS)
+    choices = set(QASessionForm().fields["moderators"].queryset)
+    assert reviewer in choices and family not in choices
