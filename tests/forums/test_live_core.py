@@ -163,7 +163,10 @@ def test_presence_is_summed_across_processes_and_people_counted_once(monkeypatch
     assert totals["test.sum"]["count"] == 0
 
 
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush afterwards must not re-run post_migrate, or the content
+# types it recreates collide with the next serialized_rollback test's restore (the
+# browser tests, the events concurrency tests).
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 async def test_two_daphne_processes_share_the_health_socket_and_start(daphne_processes):
     """The fixture's processes serve websockets (the feature tests relay between them)."""
     import websockets
