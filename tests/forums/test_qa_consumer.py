@@ -19,7 +19,7 @@ from tests.forums.qa_support import (
     receive_until,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 db = sync_to_async
 

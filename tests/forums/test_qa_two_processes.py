@@ -15,7 +15,7 @@ from tests.forums.qa_support import (
     session_cookie,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 async def _next(socket, frame_type, timeout=10):
