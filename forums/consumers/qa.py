@@ -5,6 +5,7 @@ Thin: the base class parses frames; each handler calls a service in a database t
 acknowledges. Moderator frames are checked on every frame, not only at connect.
 """
 
+import time
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
@@ -14,9 +15,12 @@ from forums import live, protocol
 from forums.models import QASession
 from forums.services import qa
 
+MODERATOR_RECHECK_SECONDS = 15
+
 
 class QAConsumer(live.LiveConsumer):
     frames = protocol.QA_FRAMES
+    as_moderator = False
 
     async def open(self):
         slug = self.scope["url_route"]["kwargs"]["slug"]
@@ -34,6 +38,7 @@ class QAConsumer(live.LiveConsumer):
         self.session_id = session.pk
         self.topic = session.topic
         self.as_moderator = wants_console
+        self._checked_at = time.monotonic()
         tags = {qa.MODERATORS if wants_console else qa.PUBLIC}
         if self.user is not None and self.user.is_authenticated:
             tags.add(qa.user_tag(self.user.pk))
@@ -47,6 +52,29 @@ class QAConsumer(live.LiveConsumer):
         if session is None:
             return None, False
         return session, qa.can_moderate(self.user, session)
+
+    async def deliver(self, text):
+        # A console receives held questions and who asked them: a moderator removed
+        # from the role mid-session stops receiving them within MODERATOR_RECHECK_SECONDS
+        # (and at once on their next moderator frame, see _moderated).
+        if self.as_moderator and time.monotonic() - self._checked_at > MODERATOR_RECHECK_SECONDS:
+            self._checked_at = time.monotonic()
+            if not await database_sync_to_async(self._still_moderator)():
+                await self._revoke()
+                return
+        await super().deliver(text)
+
+    def _still_moderator(self):
+        session = QASession.objects.filter(pk=self.session_id).first()
+        return session is not None and qa.can_moderate(self.user, session)
+
+    async def _revoke(self):
+        self.as_moderator = False
+        self.tags = frozenset()
+        await self.send_frame(
+            protocol.error_frame(protocol.FORBIDDEN, "You are no longer a moderator here.")
+        )
+        await self.close(code=live.CLOSE_FORBIDDEN)
 
     def presence_entry(self):
         return self._presence
@@ -83,7 +111,15 @@ class QAConsumer(live.LiveConsumer):
 
     # --- moderators (the service checks the permission on every frame) ----------------
     async def _moderated(self, frame, function, *args, **kwargs):
-        result = await self._call(function, *args, **kwargs)
+        try:
+            result = await self._call(function, *args, **kwargs)
+        except protocol.ProtocolError as error:
+            if error.code == protocol.FORBIDDEN and self.as_moderator:
+                error.client_ref = frame.client_ref
+                await self.send_frame(error.frame())
+                await self._revoke()
+                return
+            raise
         if frame.client_ref:
             await self.send_frame(protocol.ack_frame(frame.client_ref, result.pk))
 

@@ -440,7 +440,22 @@ async def test_a_moderator_demoted_mid_session_loses_the_power_on_the_next_frame
         {"type": "question.approve", "question_id": question.pk, "client_ref": "d"}
     )
     assert (await reply_to(console, "d"))["code"] == protocol.FORBIDDEN
-    await console.disconnect()
+    await db(question.refresh_from_db)()
+    assert question.state == "pending"
+
+
+async def test_a_demoted_moderators_console_is_closed_so_held_questions_stop_reaching_it():
+    session, family, moderator = await setup()
+    question = await db(make_question)(session, family, "Q")
+    console = await connect(session.slug, moderator, console=True)
+    await db(moderator.groups.clear)()
+    await console.send_json_to(
+        {"type": "question.pin", "question_id": question.pk, "client_ref": "d"}
+    )
+    assert (await reply_to(console, "d"))["code"] == protocol.FORBIDDEN
+    while (message := await console.receive_output(timeout=5))["type"] != "websocket.close":
+        pass
+    assert message["code"] == live.CLOSE_FORBIDDEN
 
 
 async def test_approving_reaches_participants_and_is_logged():

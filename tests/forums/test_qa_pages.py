@@ -287,8 +287,9 @@ def test_seed_demo_creates_an_open_session_and_a_closed_archive(settings):
 
 
 def test_session_moderators_are_chosen_among_staff_not_families(make_staff, family):
-    from forums.qa_admin import QASessionForm
+    from forums.qa_admin import QASessionViewSet
 
     reviewer = make_staff(roles.CLINICAL_REVIEWERS)
-    choices = set(QASessionForm().fields["moderators"].queryset)
+    form_class = QASessionViewSet("forums_qasession_test").get_form_class()
+    choices = set(form_class().fields["moderators"].queryset)
     assert reviewer in choices and family not in choices
