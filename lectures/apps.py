@@ -12,6 +12,8 @@ class LecturesConfig(AppConfig):
     def ready(self):
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
+        from wagtail.documents import get_document_model_string
+        from wagtail.images import get_image_model_string
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from lectures import demo, services
@@ -39,9 +41,13 @@ class LecturesConfig(AppConfig):
         post_delete.connect(
             purge_after_commit, sender="wagtailcore.Page", dispatch_uid="lectures-purge-delete"
         )
-        # Who may see a page, the topics and speakers shown on pages, and the site-wide
-        # settings in every page's header and footer (crisis lines) change pages too.
+        # Who may see a page, the topics and speakers shown on pages, the site-wide
+        # settings in every page's header and footer (crisis lines), and the images and
+        # documents pages show (a replaced file gets new rendition and file URLs) change
+        # pages too.
         for sender in (
+            get_image_model_string(),
+            get_document_model_string(),
             "wagtailcore.PageViewRestriction",
             "lectures.Topic",
             "lectures.Speaker",

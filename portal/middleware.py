@@ -25,3 +25,26 @@ class PreferredLanguageMiddleware:
                 translation.activate(language)
                 request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send a strict Content-Security-Policy (and a Permissions-Policy) on the public site.
+
+    Families type into Q&A and peer rooms; everything they type is escaped, and this
+    policy is the second line: no inline script, no script from anywhere but this site,
+    no plug-ins, no framing of the portal, forms post only here. Embedded lecture videos
+    (oEmbed players) may come from any https origin. Wagtail's admin (``/admin/``) relies
+    on inline scripts and keeps its own headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = settings.CONTENT_SECURITY_POLICY
+        self.excluded = tuple(settings.CONTENT_SECURITY_POLICY_EXCLUDED_PATHS)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.policy and not request.path.startswith(self.excluded):
+            response.headers.setdefault("Content-Security-Policy", self.policy)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response

@@ -278,3 +278,31 @@ def test_a_known_audience_and_page_are_stored(client, make_guide, monkeypatch):
     stored = _stored_responses(monkeypatch)
     assert client.get("/guides/?audience=parents&page=1").status_code == 200
     assert [key for key in stored if key.startswith("lectures:response:")]
+
+
+@pytest.mark.parametrize("kind", ["image", "document"])
+def test_changing_an_image_or_a_document_starts_a_new_content_generation(
+    kind, django_capture_on_commit_callbacks, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.base import ContentFile
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+
+    from lectures import page_cache
+
+    if kind == "image":
+        item = get_image_model().objects.create(title="Photo", file=get_test_image_file())
+    else:
+        item = get_document_model().objects.create(
+            title="Handout", file=ContentFile(b"%PDF-1.4", name="handout.pdf")
+        )
+    before = page_cache.content_generation()
+    item.title = "Renamed"
+    with django_capture_on_commit_callbacks(execute=True):
+        item.save()
+    assert page_cache.content_generation() != before
+    with django_capture_on_commit_callbacks(execute=True):
+        item.delete()
+    assert page_cache.content_generation() != before
