@@ -53,6 +53,8 @@ function applySnapshot(frame) {
 function setPresence(count) {
   const node = $("qa-presence");
   if (node) node.textContent = String(count);
+  const label = $("qa-presence-label");
+  if (label) label.textContent = count === 1 ? "person here" : "people here";
   const wrap = $("qa-presence-wrap");
   if (wrap) wrap.hidden = false;
 }
