@@ -25,3 +25,11 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# Everything loaded so far (Django, Wagtail, the apps) lives as long as the process: move
+# it out of the cyclic garbage collector's reach, so a full collection does not walk it
+# and stall every socket of the process for a few hundred milliseconds.
+import gc  # noqa: E402
+
+gc.collect()
+gc.freeze()
