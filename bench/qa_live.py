@@ -244,13 +244,17 @@ async def moderate(port, moderator_session, asker_session, pending, rate):
         interval = 1 / rate
         next_at = time.monotonic()
         acks = 0
+        errors = []
 
         async def read_acks():
             nonlocal acks
             async with asyncio.timeout(len(pending) / rate + 30):
-                while acks < len(pending):
-                    if '"ack"' in await console.recv():
+                while acks + len(errors) < len(pending):
+                    text = await console.recv()
+                    if '"ack"' in text:
                         acks += 1
+                    elif '"error"' in text:
+                        errors.append(json.loads(text).get("code"))
 
         reader = asyncio.ensure_future(read_acks())
         for question_id in pending:
@@ -270,7 +274,7 @@ async def moderate(port, moderator_session, asker_session, pending, rate):
             await reader
         except TimeoutError:
             pass
-    return sent, ask_ms, acks
+    return sent, ask_ms, acks, errors
 
 
 def main():
@@ -321,7 +325,7 @@ def main():
         cpu_before = {server.pid: cpu_seconds(server.pid) for server in servers}
         go.set()
         phase_started = time.monotonic()
-        sent, ask_ms, acks = asyncio.run(
+        sent, ask_ms, acks, errors = asyncio.run(
             moderate(ports[0], moderator_session, asker_session, pending, args.rate)
         )
         collected = [results.get(timeout=timeout + 60) for _ in children]
@@ -357,7 +361,10 @@ def main():
         f"connect+snapshot p50 {percentile(connects, 0.5):.0f} ms, "
         f"p99 {percentile(connects, 0.99):.0f} ms"
     )
-    print(f"asker: ack after {ask_ms:.0f} ms; moderator acks {acks}/{len(pending)}")
+    print(
+        f"asker: ack after {ask_ms:.0f} ms; moderator acks {acks}/{len(pending)}"
+        + (f", errors {errors}" if errors else "")
+    )
     print(
         f"approve -> question.added: deliveries {len(latencies)}/{expected}, "
         f"lost {expected - len(latencies)}, p50 {percentile(latencies, 0.5):.0f} ms, "
