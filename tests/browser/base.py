@@ -11,11 +11,14 @@ import os
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from email.parser import BytesParser
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from asgiref.sync import SyncToAsync
 from axe_playwright_python.sync_playwright import Axe
+from channels.layers import channel_layers
 from channels.testing import ChannelsLiveServerTestCase
 from django.conf import settings
 from django.db import connections
@@ -84,6 +87,14 @@ class PortalBrowserTestCase(ChannelsLiveServerTestCase):
     def setUpClass(cls):
         chromium = find_chromium()
         assert chromium, "conftest.py skips or fails browser tests without Chromium"
+
+        # The server process is forked from this one. Earlier websocket tests in this
+        # process leave (1) asgiref's single-thread executor with a worker thread that a
+        # forked child does not have, so every database_sync_to_async call in the server
+        # would wait forever, and (2) an in-memory channel layer whose queues belong to
+        # event loops that are gone. Give the child fresh ones.
+        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+        channel_layers.backends.clear()
 
         # Sync Playwright (started below) runs an event loop in this thread. While it
         # runs, `django.db.connections` keeps connections per context instead of per

@@ -1,12 +1,9 @@
 """Live Q&A in a real Chromium: a moderator approves in one page and a participant sees
 it appear live in another; typed markup stays text; axe-core finds nothing."""
 
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from asgiref.sync import SyncToAsync
-from channels.layers import channel_layers
 from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -21,17 +18,6 @@ XSS = '<img src=x onerror="window.__xss=1">'
 
 
 class LiveQAInChromiumTests(PortalBrowserTestCase):
-    @classmethod
-    def setUpClass(cls):
-        # The server process is forked from this one. Earlier websocket tests in this
-        # process leave (1) asgiref's single-thread executor with a worker thread that a
-        # forked child does not have, so every database_sync_to_async call in the server
-        # would wait forever, and (2) an in-memory channel layer whose queues belong to
-        # event loops that are gone. Give the child fresh ones.
-        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
-        channel_layers.backends.clear()
-        super().setUpClass()
-
     def setUp(self):
         super().setUp()
         self.session = QASession.objects.create(
