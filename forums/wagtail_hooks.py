@@ -1,0 +1,10 @@
+"""Forums screens in Wagtail admin (each feature keeps its viewsets in its own module)."""
+
+from wagtail import hooks
+
+from forums.rooms_admin import PeerRoomsGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_peer_rooms_viewsets():
+    return PeerRoomsGroup()
