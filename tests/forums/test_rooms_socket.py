@@ -233,10 +233,11 @@ async def test_a_held_message_is_acknowledged_as_held_and_seen_only_by_author_an
     assert ack["state"] == "held" and "privacy" in ack["explanation"]
     assert (await until(author, "message.added"))["message"]["state"] == "held"
     assert (await until(mod, "message.added"))["message"]["state"] == "held"
+    await author.disconnect()
+    await mod.disconnect()
+    # (A receive timeout ends the test application, so this check comes last.)
     with pytest.raises(asyncio.TimeoutError):
         await until(peer, "message.added", timeout=0.5)
-    for socket in (author, peer, mod):
-        await socket.disconnect()
 
 
 async def test_a_crisis_message_alerts_moderators_and_tells_the_author(member, moderator):
