@@ -12,7 +12,7 @@ moderators (audience ``["moderators", "user:<id>"]``).
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -95,7 +95,7 @@ def _aware(day, at, zone):
     candidate = naive.replace(tzinfo=zone)
     # Round-trip through UTC: a non-existent wall time (spring forward) becomes the
     # real instant an hour later, which is when the room actually opens.
-    return candidate.astimezone(timezone.UTC).astimezone(zone)
+    return candidate.astimezone(UTC).astimezone(zone)
 
 
 def schedule(room):
