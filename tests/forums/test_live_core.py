@@ -163,7 +163,7 @@ def test_presence_is_summed_across_processes_and_people_counted_once(monkeypatch
     assert totals["test.sum"]["count"] == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 async def test_two_daphne_processes_share_the_health_socket_and_start(daphne_processes):
     """The fixture's processes serve websockets (the feature tests relay between them)."""
     import websockets
