@@ -27,6 +27,7 @@ async def _until(socket, frame_type):
             return frame
 
 
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_message_sent_through_one_process_reaches_a_member_on_the_other(
     daphne_processes, make_family_member
 ):
