@@ -268,3 +268,34 @@ def test_seed_demo_makes_four_rooms_a_held_message_and_an_open_flag():
     assert RoomOpenHours.objects.exists()
     assert Message.objects.filter(state=Message.State.HELD).count() == 1
     assert Flag.objects.filter(resolved_at__isnull=True).count() == 1
+
+
+# --- admin and navigation ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "listing", ["rooms:index", "room_memberships:index", "watched_words:index"]
+)
+def test_moderators_manage_rooms_memberships_and_watched_words_in_admin(
+    client, moderator, room, listing
+):
+    client.force_login(moderator)
+    assert client.get(reverse(listing)).status_code == 200
+
+
+def test_a_moderator_edits_a_rooms_open_hours_in_admin(client, moderator, room):
+    client.force_login(moderator)
+    response = client.get(reverse("rooms:edit", args=[room.pk]))
+    assert response.status_code == 200
+    assert b"Open hours" in response.content
+
+
+def test_family_members_cannot_reach_the_rooms_admin(client, make_family_member):
+    client.force_login(make_family_member())
+    assert client.get(reverse("rooms:index")).status_code in (302, 403)
+
+
+def test_peer_rooms_is_in_the_navigation(client, make_family_member):
+    client.force_login(make_family_member())
+    page = client.get(reverse("forums:rooms")).content.decode()
+    assert 'href="/rooms/" aria-current="page"' in page or (
+        "Peer rooms" in page and 'href="/rooms/"' in page
+    )
