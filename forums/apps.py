@@ -10,17 +10,18 @@ class ForumsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from forums.models import ModerationAction
+        from forums.models import Flag, Message, ModerationAction, Room, RoomMembership
         from forums.services import privacy as forums_privacy
         from portal import privacy
 
         privacy.register(
             "forums",
-            models=[ModerationAction, *self._qa_models()],
+            models=[ModerationAction, *self._qa_models(), Room, RoomMembership, Message, Flag],
             export=forums_privacy.export_member_data,
             erase=forums_privacy.erase_member_data,
         )
         self._ready_qa()
+        self._ready_rooms()
 
     # --- live Q&A -----------------------------------------------------------------------
     def _qa_models(self):
@@ -39,3 +40,15 @@ class ForumsConfig(AppConfig):
         LecturePage.answered_family_questions = qa.answered_for_lecture
         portal_demo.register("forums_qa", demo_qa.seed_qa, order=50)
         navigation.register("qa", _("Live Q&A"), url="forums:qa-index", order=20)
+
+    # --- peer rooms ---------------------------------------------------------------------
+    def _ready_rooms(self):
+        from forums import demo_rooms, rooms_signals
+        from portal import demo as portal_demo
+        from portal import navigation
+
+        rooms_signals.connect()
+        portal_demo.register("forums_rooms", demo_rooms.seed_rooms, order=35)
+        navigation.register(
+            "rooms", _("Peer rooms"), url="forums:rooms", order=30, also_current=("/moderation/",)
+        )

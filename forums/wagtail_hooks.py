@@ -1,3 +1,11 @@
-"""Wagtail admin registrations of the forums app (one module per feature)."""
+"""Forums screens in Wagtail admin (each feature keeps its viewsets in its own module)."""
 
-from forums import qa_admin  # noqa: F401
+from wagtail import hooks
+
+from forums import qa_admin  # noqa: F401  (registers the live Q&A viewsets)
+from forums.rooms_admin import PeerRoomsGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_peer_rooms_viewsets():
+    return PeerRoomsGroup()

@@ -1,3 +1,172 @@
-"""Placeholder until the feature lands."""
+"""The peer-room socket, ``/ws/rooms/<slug>/``: thin around ``forums.services.rooms``.
 
-websocket_urlpatterns = []
+Every frame calls a service with fresh data (a banned member or a demoted moderator is
+refused at the next frame); acks go out only after the service committed. Held
+messages and moderator frames travel to an audience (``moderators``, ``user:<id>``); a
+ban is a control message that closes the member's sockets at once.
+"""
+
+from channels.db import database_sync_to_async
+from django.urls import path
+
+from forums import live, protocol
+from forums.models import Room
+from forums.services import rooms as service
+
+
+class RoomConsumer(live.LiveConsumer):
+    frames = protocol.ROOM_FRAMES
+    presence_members = True
+
+    accepted = False
+    is_moderator = False
+
+    async def open(self):
+        slug = self.scope["url_route"]["kwargs"]["slug"]
+        self.room = await database_sync_to_async(Room.objects.filter(slug=slug).first)()
+        if self.room is None:
+            raise live.Refuse(live.CLOSE_NOT_FOUND, protocol.NOT_FOUND, "This room does not exist.")
+        refusal = await database_sync_to_async(service.connect_check)(self.room, self.user)
+        if refusal is not None:
+            raise live.Refuse(*refusal)
+        self.is_moderator = await database_sync_to_async(service.is_moderator)(self.user)
+        self.display_name = await database_sync_to_async(service.display_name)(self.user)
+        self.topic = self.room.topic
+        tags = {service.author_tag(self.user.pk)}
+        if self.is_moderator:
+            tags.add(service.MODERATOR_AUDIENCE)
+        self.tags = frozenset(tags)
+
+    def _after(self):
+        query = self.scope.get("query_string", b"").decode("latin-1")
+        for part in query.split("&"):
+            key, _sep, value = part.partition("=")
+            if key == "after" and value.isdigit() and len(value) < 19:
+                return int(value)
+        return None
+
+    async def snapshot(self):
+        frame = await database_sync_to_async(service.snapshot)(
+            self.room, self.user, after=self._after()
+        )
+        self.accepted = frame["membership"]["guidelines_accepted"]
+        return frame
+
+    async def deliver(self, text):
+        # Until the guidelines are accepted this socket sees the room, not its messages.
+        if not self.accepted and not text.startswith(('{"type":"presence"', '{"type":"room.')):
+            return
+        await super().deliver(text)
+
+    def presence_entry(self):
+        if not self.accepted:
+            return None
+        return (self.user.pk, self.display_name, self.is_moderator)
+
+    async def on_control(self, control):
+        if control.get("kind") == "ban":
+            await self.send_frame(
+                protocol.error_frame(service.BANNED, "You can no longer take part in this room.")
+            )
+            await self.close(code=live.CLOSE_BANNED)
+
+    async def _call(self, function, *args, **kwargs):
+        return await database_sync_to_async(function)(self.room, self.user, *args, **kwargs)
+
+    async def _ack(self, frame, object_id, **extra):
+        if frame.client_ref is not None:
+            await self.send_frame(protocol.ack_frame(frame.client_ref, object_id, **extra))
+
+    # --- members ------------------------------------------------------------------------
+    async def on_message_send(self, frame):
+        message, info = await self._call(
+            service.send_message,
+            body=frame.body,
+            reply_to=frame.reply_to,
+            client_ref=frame.client_ref,
+            checkin=frame.checkin,
+        )
+        await self._ack(frame, message.pk, **info)
+
+    async def on_message_edit(self, frame):
+        message, info = await self._call(service.edit_message, frame.message_id, body=frame.body)
+        await self._ack(frame, message.pk, **info)
+
+    async def on_message_delete(self, frame):
+        message = await self._call(service.delete_own_message, frame.message_id)
+        await self._ack(frame, message.pk)
+
+    async def on_message_flag(self, frame):
+        flag = await self._call(
+            service.flag_message, frame.message_id, reason=frame.reason, note=frame.note
+        )
+        await self._ack(frame, flag.pk)
+
+    async def on_messages_before(self, frame):
+        if not self.accepted:
+            raise protocol.ProtocolError(
+                service.GUIDELINES_REQUIRED, "Please read and accept the room's guidelines first."
+            )
+        page = await self._call(service.page_before, frame.before_id)
+        if frame.client_ref is not None:
+            page["client_ref"] = frame.client_ref
+        await self.send_frame(page)
+
+    async def on_guidelines_accept(self, frame):
+        membership = await self._call(service.accept_guidelines)
+        await self._ack(frame, membership.pk)
+        # A fresh snapshot: the room's messages, now that the guidelines are accepted.
+        self.accepted = False
+        snapshot = await self.snapshot()
+        await self.send_frame(snapshot)
+        self.hub._dirty.add(self.topic)
+
+    async def on_member_hide(self, frame):
+        hidden = await self._call(service.hide_member, frame.member_id, hidden=frame.hidden)
+        await self._ack(frame, frame.member_id, hidden=hidden)
+
+    # --- moderators (each service checks the role afresh) --------------------------------
+    async def on_message_remove(self, frame):
+        message = await self._call(service.remove_message, frame.message_id, reason=frame.reason)
+        await self._ack(frame, message.pk)
+
+    async def on_message_release(self, frame):
+        message = await self._call(service.release_message, frame.message_id)
+        await self._ack(frame, message.pk)
+
+    async def on_member_mute(self, frame):
+        membership = await self._call(
+            service.mute_member, frame.member_id, minutes=frame.minutes, reason=frame.reason
+        )
+        await self._ack(frame, membership.pk)
+
+    async def on_member_ban(self, frame):
+        membership = await self._call(service.ban_member, frame.member_id, reason=frame.reason)
+        await self._ack(frame, membership.pk)
+
+    async def on_member_identify(self, frame):
+        identity = await self._call(service.identify_member, frame.member_id)
+        if frame.client_ref is not None:
+            identity["client_ref"] = frame.client_ref
+        await self.send_frame(identity)
+
+    async def on_room_slow_mode(self, frame):
+        room = await self._call(service.set_slow_mode, seconds=frame.seconds)
+        await self._ack(frame, room.pk)
+
+    async def on_room_open(self, frame):
+        room = await self._call(service.set_room_state, state=Room.State.OPEN)
+        await self._ack(frame, room.pk)
+
+    async def on_room_close(self, frame):
+        room = await self._call(
+            service.set_room_state, state=Room.State.CLOSED, reason=frame.reason
+        )
+        await self._ack(frame, room.pk)
+
+    async def on_message_pin(self, frame):
+        message = await self._call(service.pin_message, frame.message_id, pinned=frame.pinned)
+        await self._ack(frame, message.pk)
+
+
+websocket_urlpatterns = [path("ws/rooms/<slug:slug>/", RoomConsumer.as_asgi())]

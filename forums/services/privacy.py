@@ -1,15 +1,17 @@
 """What the forums hold about a member, for the privacy hub (export and erase)."""
 
-from forums.services import moderation, qa
+from forums.services import moderation, qa, rooms
 
 
 def export_member_data(user):
     return {
         "moderation_concerning_me": moderation.export_moderation(user),
         "live_qa": qa.export_questions(user),
+        **rooms.export_room_data(user),
     }
 
 
 def erase_member_data(user):
     qa.erase_questions(user)
+    rooms.erase_room_data(user)
     moderation.erase_moderation(user)

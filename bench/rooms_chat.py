@@ -1,0 +1,300 @@
+"""Peer rooms under load: message → delivery latency and losses over websockets.
+
+With the portal running under daphne (see bench/README.md), run with the *same*
+environment (DATABASE_URL, REDIS_URL, SECRET_KEY, ...) as the server(s):
+
+    .venv/bin/python bench/rooms_chat.py --servers 127.0.0.1:8600 \
+        --rooms 50 --members 20 --big-room 300 --duration 60
+
+The script creates ``--rooms`` rooms of ``--members`` members and one room of
+``--big-room`` members (accounts with logged-in sessions written to the session store,
+guidelines accepted), connects every member (spread round-robin over ``--servers``,
+from ``--clients`` client processes), and lets each member send a message every
+``--interval`` seconds on average (uniformly 0.67x-1.33x; ``--big-interval`` for the big
+room). Latency is from just before the send to each member's receipt of the
+``message.added`` frame (the sender's own copy included); a loss is an acknowledged
+message some connected member of its room never received. It prints p50/p95/p99/max,
+messages, deliveries and losses, then removes what it created. Loopback only.
+"""
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+EMAIL_DOMAIN = "bench-rooms.invalid"
+SLUG_PREFIX = "bench-room-"
+LETTERS = "abcdefghij"
+
+
+def letters(number):
+    """Digits as letters, so the screening's phone detector never sees a number."""
+    return "".join(LETTERS[int(d)] for d in str(number))
+
+
+def setup_django():
+    import django
+
+    django.setup()
+
+
+def cleanup():
+    from forums.models import Room
+    from portal.models import User
+
+    Room.objects.filter(slug__startswith=SLUG_PREFIX).delete()
+    User.objects.filter(email__endswith=EMAIL_DOMAIN).delete()
+
+
+def prepare(rooms, members, big_room):
+    """Rooms and members; returns [(slug, [session cookie, ...]), ...]."""
+    from allauth.account.models import EmailAddress
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.hashers import make_password
+    from django.contrib.auth.models import Group
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from forums.models import Room, RoomMembership
+    from portal import roles
+    from portal.display_names import display_name_key
+    from portal.models import Profile, User
+
+    cleanup()
+    sizes = [members] * rooms + ([big_room] if big_room else [])
+    password = make_password(None)
+    family = Group.objects.get(name=roles.FAMILY_MEMBERS)
+    plan = []
+    for index, size in enumerate(sizes):
+        room = Room.objects.create(
+            slug=f"{SLUG_PREFIX}{index}", name=f"Bench room {index}", guidelines="<p>Bench.</p>"
+        )
+        users = User.objects.bulk_create(
+            [User(email=f"r{index}m{n}@{EMAIL_DOMAIN}", password=password) for n in range(size)]
+        )
+        users = list(
+            User.objects.filter(email__endswith=f"@{EMAIL_DOMAIN}", email__startswith=f"r{index}m")
+        )
+        EmailAddress.objects.bulk_create(
+            [EmailAddress(user=u, email=u.email, verified=True, primary=True) for u in users]
+        )
+        names = [f"Bench {letters(index)} {letters(u.pk)}" for u in users]
+        Profile.objects.bulk_create(
+            [
+                Profile(user=u, display_name=name, display_name_key=display_name_key(name))
+                for u, name in zip(users, names, strict=True)
+            ]
+        )
+        family.user_set.add(*users)
+        RoomMembership.objects.bulk_create(
+            [
+                RoomMembership(room=room, account=u, guidelines_accepted_at=timezone.now())
+                for u in users
+            ]
+        )
+        cookies = []
+        for user in users:
+            session = SessionStore()
+            session[SESSION_KEY] = str(user.pk)
+            session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.create()
+            cookies.append(f"{settings.SESSION_COOKIE_NAME}={session.session_key}")
+        plan.append((room.slug, cookies))
+    return plan
+
+
+async def member_task(server, slug, cookie, interval, stop_at, results, gate, ready, ident):
+    import websockets
+
+    async with gate:
+        socket = await websockets.connect(
+            f"ws://{server}/ws/rooms/{slug}/",
+            additional_headers={"Cookie": cookie, "Origin": f"http://{server}"},
+            max_queue=None,
+            open_timeout=60,
+        )
+        snapshot = json.loads(await socket.recv())
+        assert snapshot["type"] == "snapshot", snapshot
+    ready.append(1)
+    received = results["received"]
+    latencies = results["latencies"]
+    sent = results["sent"]
+
+    async def reader():
+        async for raw in socket:
+            if '"message.added"' not in raw:
+                continue
+            frame = json.loads(raw)
+            body = frame["message"]["body"]
+            if body.startswith("bench "):
+                _word, key, stamp = body.split(" ")
+                latencies.append(time.time() - float(stamp.replace("x", ".").translate(DIGITS)))
+                received[key] = received.get(key, 0) + 1
+
+    task = asyncio.ensure_future(reader())
+    while len(ready) < results["expected_sockets"]:
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(random.uniform(0, interval))
+    counter = 0
+    while time.time() < stop_at:
+        counter += 1
+        key = f"s{ident}n{letters(counter)}"
+        stamp = letters_float(time.time())
+        frame = {"type": "message.send", "body": f"bench {key} {stamp}", "client_ref": key}
+        await socket.send(json.dumps(frame))
+        sent.append((key, slug))
+        await asyncio.sleep(interval * random.uniform(0.67, 1.33))
+    await asyncio.sleep(results["drain"])
+    task.cancel()
+    await socket.close()
+
+
+DIGITS = str.maketrans(LETTERS, "0123456789")
+READY = None
+
+
+def letters_float(value):
+    whole, _dot, fraction = f"{value:.6f}".partition(".")
+    return f"{letters(whole)}x{letters(fraction)}"
+
+
+def client_process(args):
+    assignments, servers, expected_sockets, start_at, duration, drain = args
+
+    async def run():
+        results = {
+            "received": {},
+            "latencies": [],
+            "sent": [],
+            "expected_sockets": expected_sockets,
+            "drain": drain,
+        }
+        gate = asyncio.Semaphore(50)
+        ready = SharedCount(READY, expected_sockets)
+        stop_at = start_at + duration
+        tasks = [
+            member_task(
+                servers[i % len(servers)],
+                slug,
+                cookie,
+                interval,
+                stop_at,
+                results,
+                gate,
+                ready,
+                ident,
+            )
+            for i, (slug, cookie, interval, ident) in enumerate(assignments)
+        ]
+        await asyncio.gather(*tasks)
+        return results
+
+    results = asyncio.run(run())
+    return results["received"], results["latencies"], results["sent"]
+
+
+class SharedCount:
+    """Counts sockets ready across client processes (so sending starts together)."""
+
+    def __init__(self, value, expected):
+        self.value = value
+        self.expected = expected
+
+    def append(self, _item):
+        with self.value.get_lock():
+            self.value.value += 1
+
+    def __len__(self):
+        return self.value.value
+
+
+def percentile(samples, fraction):
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--servers", default="127.0.0.1:8600")
+    parser.add_argument("--rooms", type=int, default=50)
+    parser.add_argument("--members", type=int, default=20)
+    parser.add_argument("--big-room", type=int, default=300)
+    parser.add_argument("--interval", type=float, default=45.0)
+    parser.add_argument("--big-interval", type=float, default=30.0)
+    parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument("--drain", type=float, default=5.0)
+    parser.add_argument("--clients", type=int, default=2)
+    parser.add_argument("--keep", action="store_true", help="keep the accounts and rooms")
+    options = parser.parse_args()
+    servers = options.servers.split(",")
+    for server in servers:
+        if server.split(":")[0] not in {"127.0.0.1", "localhost"}:
+            parser.error("loopback only")
+
+    setup_django()
+    plan = prepare(options.rooms, options.members, options.big_room)
+    sizes = {slug: len(cookies) for slug, cookies in plan}
+    sockets = [
+        (
+            slug,
+            cookie,
+            options.big_interval if len(cookies) == options.big_room else options.interval,
+            letters(f"{room_index}0{member_index}"),
+        )
+        for room_index, (slug, cookies) in enumerate(plan)
+        for member_index, cookie in enumerate(cookies)
+    ]
+    random.shuffle(sockets)
+    global READY
+    READY = multiprocessing.get_context("fork").Value("i", 0)  # inherited by fork
+    share = [sockets[i :: options.clients] for i in range(options.clients)]
+    start_at = time.time() + 5
+    print(
+        f"{len(plan)} rooms, {len(sockets)} members, servers {servers}, "
+        f"{options.clients} client processes, {options.duration:.0f} s"
+    )
+    from django.db import connections
+
+    connections.close_all()  # the client processes are forked: no shared connections
+    with multiprocessing.get_context("fork").Pool(options.clients) as pool:
+        outcomes = pool.map(
+            client_process,
+            [
+                (part, servers, len(sockets), start_at, options.duration, options.drain)
+                for part in share
+            ],
+        )
+    received, latencies, sent = {}, [], []
+    for got, lat, out in outcomes:
+        for key, value in got.items():
+            received[key] = received.get(key, 0) + value
+        latencies += lat
+        sent += out
+    expected = sum(sizes[slug] for _key, slug in sent)
+    delivered = sum(min(received.get(key, 0), sizes[slug]) for key, slug in sent)
+    lost_messages = sum(1 for key, slug in sent if received.get(key, 0) < sizes[slug])
+    print(f"messages sent: {len(sent)}  deliveries expected: {expected}  delivered: {delivered}")
+    print(f"lost deliveries: {expected - delivered}  messages not fully delivered: {lost_messages}")
+    if latencies:
+        ms = [value * 1000 for value in latencies]
+        print(
+            f"latency ms: p50 {percentile(ms, 0.5):.1f}  p95 {percentile(ms, 0.95):.1f}  "
+            f"p99 {percentile(ms, 0.99):.1f}  max {max(ms):.1f}  mean {statistics.mean(ms):.1f}"
+        )
+    if not options.keep:
+        cleanup()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,301 @@
+"""Peer rooms over HTTP, open hours across DST, privacy and demo content."""
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from forums.models import Flag, Message, ModerationAction, Room, RoomOpenHours
+from forums.services import rooms as service
+from portal import demo as portal_demo
+from portal import privacy, roles
+from tests.forums.rooms_support import join, make_room
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def room():
+    return make_room()
+
+
+@pytest.fixture
+def moderator(make_staff):
+    return make_staff(roles.MODERATORS)
+
+
+# --- open hours (settings.TIME_ZONE is America/New_York) ---------------------------------
+SUNDAY_MORNING = [(6, time(9, 0), time(11, 0))]
+
+
+def test_a_room_without_hours_is_always_open():
+    assert service.is_within_hours([], datetime(2026, 3, 8, 3, 0, tzinfo=UTC))
+    assert service.opens_next([]) is None
+
+
+def test_within_hours_is_open_and_outside_is_not():
+    inside = datetime(2026, 1, 4, 15, 0, tzinfo=UTC)  # Sunday 10:00 EST
+    outside = datetime(2026, 1, 4, 17, 0, tzinfo=UTC)  # Sunday 12:00 EST
+    assert service.is_within_hours(SUNDAY_MORNING, inside)
+    assert not service.is_within_hours(SUNDAY_MORNING, outside)
+
+
+def test_opens_next_across_spring_forward_uses_daylight_time():
+    # Saturday 7 March 2026 noon EST; clocks go forward on Sunday 8 March at 02:00.
+    now = datetime(2026, 3, 7, 17, 0, tzinfo=UTC)
+    moment = service.opens_next(SUNDAY_MORNING, now)
+    assert moment.astimezone(UTC) == datetime(2026, 3, 8, 13, 0, tzinfo=UTC)  # 09:00 EDT
+
+
+def test_opens_next_across_fall_back_uses_standard_time():
+    # Saturday 31 October 2026 noon EDT; clocks go back on Sunday 1 November.
+    now = datetime(2026, 10, 31, 16, 0, tzinfo=UTC)
+    moment = service.opens_next(SUNDAY_MORNING, now)
+    assert moment.astimezone(UTC) == datetime(2026, 11, 1, 14, 0, tzinfo=UTC)  # 09:00 EST
+
+
+def test_an_opening_inside_the_spring_gap_starts_when_the_clock_exists():
+    slots = [(6, time(2, 30), time(4, 0))]
+    now = datetime(2026, 3, 8, 5, 0, tzinfo=UTC)  # Sunday 00:00 EST
+    moment = service.opens_next(slots, now)
+    assert moment.astimezone(UTC) == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)  # 03:30 EDT
+
+
+def test_opens_next_wraps_to_next_week():
+    now = datetime(2026, 1, 4, 17, 0, tzinfo=UTC)  # Sunday, after the slot
+    moment = service.opens_next(SUNDAY_MORNING, now)
+    assert moment.astimezone(UTC) == datetime(2026, 1, 11, 14, 0, tzinfo=UTC)
+
+
+def test_outside_open_hours_a_member_cannot_post_and_is_told_when_it_opens(
+    room, make_family_member
+):
+    member = make_family_member()
+    join(room, member)
+    now = timezone.localtime()
+    other_day = (now.weekday() + 3) % 7
+    RoomOpenHours.objects.create(
+        room=room, weekday=other_day, starts_at=time(9, 0), ends_at=time(10, 0)
+    )
+    with pytest.raises(service.protocol.ProtocolError) as refused:
+        service.send_message(room, member, body="hello")
+    assert refused.value.code == service.ROOM_CLOSED
+    assert "opens next" in refused.value.message
+
+
+def test_moderators_may_post_outside_open_hours(room, moderator):
+    RoomOpenHours.objects.create(
+        room=room,
+        weekday=(timezone.localtime().weekday() + 3) % 7,
+        starts_at=time(9, 0),
+        ends_at=time(10, 0),
+    )
+    message, info = service.send_message(room, moderator, body="We open Thursday.")
+    assert info["state"] == "visible"
+
+
+# --- other service rules -----------------------------------------------------------------
+def test_a_new_members_first_messages_are_held_when_the_room_says_so(room, make_family_member):
+    Room.objects.filter(pk=room.pk).update(hold_first_messages=1)
+    room.refresh_from_db()
+    member = make_family_member()
+    join(room, member)
+    first, info = service.send_message(room, member, body="Hi, I'm new")
+    assert first.state == Message.State.HELD and info["explanation"]
+    second, _ = service.send_message(room, member, body="Still new")
+    assert second.state == Message.State.HELD  # the first one was never released
+
+
+def test_a_flagged_word_posts_visibly_and_adds_an_automatic_flag(room, make_family_member):
+    from forums.models import WatchedWord
+
+    WatchedWord.objects.create(phrase="miracle cure", action="flag")
+    member = make_family_member()
+    join(room, member)
+    message, info = service.send_message(room, member, body="a miracle cure?")
+    assert info["state"] == "visible"
+    assert Flag.objects.get(message=message).automatic
+
+
+def test_editing_after_ten_minutes_is_refused(room, make_family_member):
+    member = make_family_member()
+    join(room, member)
+    message, _ = service.send_message(room, member, body="hello")
+    Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    with pytest.raises(service.protocol.ProtocolError) as refused:
+        service.edit_message(room, member, message.pk, body="changed")
+    assert refused.value.code == service.protocol.CONFLICT
+
+
+# --- pages --------------------------------------------------------------------------------
+def test_room_list_shows_who_each_room_is_for_and_its_hours(client, room, make_family_member):
+    Room.objects.filter(pk=room.pk).update(audience="Parents of teens")
+    RoomOpenHours.objects.create(room=room, weekday=0, starts_at=time(19), ends_at=time(21))
+    client.force_login(make_family_member())
+    page = client.get(reverse("forums:rooms")).content.decode()
+    assert "Parents of teens" in page and "Monday 19:00–21:00" in page
+
+
+def test_invite_only_rooms_are_not_listed_for_others(client, make_family_member):
+    make_room("familias", name="Familias", access=Room.Access.INVITED)
+    client.force_login(make_family_member())
+    assert "Familias" not in client.get(reverse("forums:rooms")).content.decode()
+
+
+def test_the_room_page_shows_the_guidelines_to_accept(client, room, make_family_member):
+    client.force_login(make_family_member())
+    page = client.get(reverse("forums:room", args=[room.slug])).content.decode()
+    assert "I accept the guidelines" in page and "Be kind." in page
+
+
+def test_accepting_over_http_records_the_acceptance(client, room, make_family_member):
+    member = make_family_member()
+    client.force_login(member)
+    client.post(reverse("forums:room_accept", args=[room.slug]))
+    assert member.room_memberships.get(room=room).guidelines_accepted_at
+
+
+def test_rooms_need_a_login(client, room):
+    response = client.get(reverse("forums:room", args=[room.slug]))
+    assert response.status_code == 302
+
+
+def test_the_queue_is_for_moderators_only(client, make_family_member):
+    client.force_login(make_family_member())
+    assert client.get(reverse("forums:queue")).status_code == 403
+    assert client.get(reverse("forums:moderation_log")).status_code == 403
+
+
+def test_the_queue_lists_crisis_holds_first(client, room, moderator, make_family_member):
+    member = make_family_member()
+    join(room, member)
+    service.send_message(room, member, body="Call me on 555-201-3344")
+    service.send_message(room, member, body="I want to end my life")
+    client.force_login(moderator)
+    page = client.get(reverse("forums:queue")).content.decode()
+    assert page.index("I want to end my life") < page.index("555-201-3344")
+
+
+def test_releasing_from_the_queue_makes_the_message_visible_and_logs_it(
+    client, room, moderator, make_family_member
+):
+    member = make_family_member()
+    join(room, member)
+    message, _ = service.send_message(room, member, body="email a@b.org")
+    client.force_login(moderator)
+    client.post(reverse("forums:review", args=[message.pk]), {"decision": "release"})
+    message.refresh_from_db()
+    assert message.state == Message.State.VISIBLE
+    assert ModerationAction.objects.filter(action="room.message.release").exists()
+
+
+def test_dismissing_reports_resolves_them(client, room, moderator, make_family_member):
+    member, reporter = make_family_member(), make_family_member()
+    join(room, member)
+    join(room, reporter)
+    message, _ = service.send_message(room, member, body="hello")
+    service.flag_message(room, reporter, message.pk, reason="spam")
+    client.force_login(moderator)
+    client.post(reverse("forums:review", args=[message.pk]), {"decision": "dismiss"})
+    flag = Flag.objects.get()
+    assert flag.resolution == "dismissed" and flag.resolved_by == moderator
+
+
+def test_the_log_filters_by_action(client, room, moderator):
+    service.set_slow_mode(room, moderator, seconds=10)
+    service.set_room_state(room, moderator, state="closed")
+    client.force_login(moderator)
+    page = client.get(reverse("forums:moderation_log"), {"action": "room.close"}).content
+    assert b"room.close room#" in page and b"room.slow_mode room#" not in page
+
+
+def test_a_members_text_never_reaches_the_log(room, moderator, make_family_member):
+    member = make_family_member()
+    join(room, member)
+    message, _ = service.send_message(room, member, body="secret words here")
+    service.remove_message(room, moderator, message.pk, reason="Off topic")
+    assert "secret" not in str(list(ModerationAction.objects.values()))
+
+
+def test_message_text_xss_is_escaped_in_the_queue(client, room, moderator, make_family_member):
+    member = make_family_member()
+    join(room, member)
+    service.send_message(room, member, body="<script>alert(1)</script> 555-201-3344")
+    client.force_login(moderator)
+    page = client.get(reverse("forums:queue")).content.decode()
+    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+
+
+# --- privacy ---------------------------------------------------------------------------------
+def test_export_gives_a_member_their_messages_and_flags(room, make_family_member):
+    member, other = make_family_member(), make_family_member()
+    join(room, member)
+    join(room, other)
+    mine, _ = service.send_message(room, member, body="my words")
+    theirs, _ = service.send_message(room, other, body="their words")
+    service.flag_message(room, member, theirs.pk, reason="spam")
+    data = privacy.export_user_data(member)["apps"]["forums"]
+    assert [m["body"] for m in data["room_messages"]] == ["my words"]
+    assert data["room_flags"][0]["message_id"] == theirs.pk
+    assert mine.pk
+
+
+def test_erasure_anonymises_messages_and_flags(room, make_family_member):
+    member, other = make_family_member(), make_family_member()
+    join(room, member)
+    join(room, other)
+    message, _ = service.send_message(room, member, body="my words")
+    theirs, _ = service.send_message(room, other, body="their words")
+    service.flag_message(room, member, theirs.pk, reason="spam")
+    privacy.erase_account(member)
+    message.refresh_from_db()
+    assert message.author is None
+    assert service.message_frame_data(message)["author"] == "former member"
+    assert Flag.objects.get().reporter is None
+
+
+def test_every_rooms_model_belongs_to_a_privacy_holder():
+    assert privacy.unregistered_personal_models() == []
+
+
+# --- demo ------------------------------------------------------------------------------------
+def test_seed_demo_makes_four_rooms_a_held_message_and_an_open_flag():
+    portal_demo.run_all(lambda line: None)
+    portal_demo.run_all(lambda line: None)  # idempotent
+    assert Room.objects.count() == 4
+    assert Room.objects.filter(access=Room.Access.INVITED).count() == 1
+    assert RoomOpenHours.objects.exists()
+    assert Message.objects.filter(state=Message.State.HELD).count() == 1
+    assert Flag.objects.filter(resolved_at__isnull=True).count() == 1
+
+
+# --- admin and navigation ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "listing", ["rooms:index", "room_memberships:index", "watched_words:index"]
+)
+def test_moderators_manage_rooms_memberships_and_watched_words_in_admin(
+    client, moderator, room, listing
+):
+    client.force_login(moderator)
+    assert client.get(reverse(listing)).status_code == 200
+
+
+def test_a_moderator_edits_a_rooms_open_hours_in_admin(client, moderator, room):
+    client.force_login(moderator)
+    response = client.get(reverse("rooms:edit", args=[room.pk]))
+    assert response.status_code == 200
+    assert b"Open hours" in response.content
+
+
+def test_family_members_cannot_reach_the_rooms_admin(client, make_family_member):
+    client.force_login(make_family_member())
+    assert client.get(reverse("rooms:index")).status_code in (302, 403)
+
+
+def test_peer_rooms_is_in_the_navigation(client, make_family_member):
+    client.force_login(make_family_member())
+    page = client.get(reverse("forums:rooms")).content.decode()
+    assert 'href="/rooms/" aria-current="page"' in page or (
+        "Peer rooms" in page and 'href="/rooms/"' in page
+    )
