@@ -232,14 +232,7 @@ def visible_to(queryset, user, moderator):
 
 
 def membership_frame_data(room, membership, user, moderator):
-    accepted = bool(
-        membership
-        and membership.guidelines_accepted_at
-        and (
-            room.guidelines_changed_at is None
-            or membership.guidelines_accepted_at >= room.guidelines_changed_at
-        )
-    )
+    accepted = _guidelines_accepted(room, membership)
     muted_until = membership.muted_until if membership else None
     if muted_until is not None and muted_until <= timezone.now():
         muted_until = None
@@ -333,11 +326,19 @@ def page_before(room, user, before_id):
 
 
 # --- access ------------------------------------------------------------------------------------
-def connect_check(room, user):
-    """Why ``user`` may not open ``room`` (code, error, message), or None when they may."""
+_LOOK_UP = object()
+
+
+def connect_check(room, user, *, moderator=None, membership=_LOOK_UP):
+    """Why ``user`` may not open ``room`` (code, error, message), or None when they may.
+
+    ``moderator`` and ``membership`` may be passed when the caller already has them
+    (``membership`` locked inside its transaction), which saves their queries.
+    """
     if not getattr(user, "is_authenticated", False):
         return live.CLOSE_LOGIN_REQUIRED, protocol.LOGIN_REQUIRED, _("Please log in first.")
-    moderator = is_moderator(user)
+    if moderator is None:
+        moderator = is_moderator(user)
     if room.state == Room.State.ARCHIVED and not moderator:
         return live.CLOSE_NOT_FOUND, protocol.NOT_FOUND, _("This room does not exist.")
     if moderator:
@@ -348,7 +349,8 @@ def connect_check(room, user):
             protocol.FORBIDDEN,
             _("Peer rooms are for verified family members. Please confirm your email first."),
         )
-    membership = RoomMembership.objects.filter(room=room, account=user).first()
+    if membership is _LOOK_UP:
+        membership = RoomMembership.objects.filter(room=room, account=user).first()
     if membership is not None and membership.banned:
         return live.CLOSE_BANNED, BANNED, _("You can no longer take part in this room.")
     if room.access == Room.Access.INVITED and not (membership and membership.invited):
@@ -371,8 +373,8 @@ def rooms_for(user):
     return [room for room in rooms if room.access == Room.Access.VERIFIED or room.pk in invited]
 
 
-def _require_access(room, user):
-    refusal = connect_check(room, user)
+def _require_access(room, user, **known):
+    refusal = connect_check(room, user, **known)
     if refusal is not None:
         raise protocol.ProtocolError(refusal[1], refusal[2])
 
@@ -403,11 +405,21 @@ def accept_guidelines(room, user):
     return membership
 
 
+def _guidelines_accepted(room, membership):
+    return bool(
+        membership
+        and membership.guidelines_accepted_at
+        and (
+            room.guidelines_changed_at is None
+            or membership.guidelines_accepted_at >= room.guidelines_changed_at
+        )
+    )
+
+
 def _require_member_can_post(room, user, membership, moderator):
     if moderator:
         return
-    accepted = membership_frame_data(room, membership, user, moderator)["guidelines_accepted"]
-    if not accepted:
+    if not _guidelines_accepted(room, membership):
         raise protocol.ProtocolError(
             GUIDELINES_REQUIRED, _("Please read and accept the room's guidelines first.")
         )
@@ -486,7 +498,7 @@ def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=Fa
         if existing is not None:
             return existing, _verdict_info(existing, None)
     moderator = is_moderator(user)
-    _require_access(room, user)
+    user._is_room_moderator = moderator  # the frame built below needs it too
     if checkin and not moderator:
         raise protocol.ProtocolError(protocol.FORBIDDEN, _("Only moderators post check-ins."))
     if not moderator:
@@ -494,6 +506,7 @@ def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=Fa
     with transaction.atomic():
         room = _fresh_room(room)
         membership = _locked_membership(room, user, create=moderator)
+        _require_access(room, user, moderator=moderator, membership=membership)
         if membership is None:
             raise protocol.ProtocolError(
                 GUIDELINES_REQUIRED, _("Please read and accept the room's guidelines first.")

@@ -299,3 +299,29 @@ def test_peer_rooms_is_in_the_navigation(client, make_family_member):
     assert 'href="/rooms/" aria-current="page"' in page or (
         "Peer rooms" in page and 'href="/rooms/"' in page
     )
+
+
+def test_posting_a_message_costs_at_most_nine_queries(
+    room, make_family_member, django_assert_max_num_queries
+):
+    # Every chat message pays these on the hot path (bench/rooms_chat.py): moderator role,
+    # verified email, profile, room and membership locks, open hours, the insert and the
+    # savepoint pair. The author's moderator flag and guidelines state are not re-read.
+    member = make_family_member()
+    join(room, member)
+    service.send_message(room, member, body="warm up")
+    member = type(member).objects.get(pk=member.pk)
+    with django_assert_max_num_queries(9):
+        message, info = service.send_message(room, member, body="hello again")
+    assert info["state"] == "visible" and message.membership.account_id == member.pk
+
+
+def test_an_uninvited_member_cannot_post_to_an_invite_only_room(room, make_family_member):
+    Room.objects.filter(pk=room.pk).update(access=Room.Access.INVITED)
+    room.refresh_from_db()
+    member = make_family_member()
+    join(room, member)  # accepted the guidelines once, but was never invited
+    with pytest.raises(service.protocol.ProtocolError) as refused:
+        service.send_message(room, member, body="hello")
+    assert refused.value.code == service.protocol.FORBIDDEN
+    assert not Message.objects.filter(room=room).exists()
