@@ -228,8 +228,9 @@ class Hub:
             logger.exception("forums: coalesced broadcast failed")
         finally:
             self._flushing.discard(key)
-            if self._coalesced.get(key):
-                self.coalesce(key[0], key[1], next(iter(self._coalesced[key])))
+        # Not reached when the task is cancelled or its loop is closing: nothing to reschedule.
+        if self._coalesced.get(key):
+            self.coalesce(key[0], key[1], next(iter(self._coalesced[key])))
 
     # --- presence across processes --------------------------------------------------------
     def _start_ticker(self):
