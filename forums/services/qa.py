@@ -279,7 +279,10 @@ def ask_question(session_id, user, text, *, anonymous=False, client_ref=None):
             fields={"anonymous": _("Not allowed in this session.")},
         )
     verdict = moderation.screen_text(text)
-    if verdict.action == "block":
+    # Crisis language outranks a blocked word: refusing it would drop a family in crisis
+    # with nothing stored for a moderator to act on. It is held as urgent instead (the
+    # author sees the crisis resources, verdict.explanation puts crisis first).
+    if verdict.action == "block" and not verdict.crisis:
         raise protocol.ProtocolError(protocol.BLOCKED, verdict.explanation)
     ratelimit.take("qa.ask", user.pk, limit=ASK_LIMIT[0], period=ASK_LIMIT[1])
     held = session.premoderation or verdict.action != "allow"

@@ -1,0 +1,95 @@
+"""Live Q&A: the defects an earlier review found, each pinned by a test."""
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from forums import protocol
+from forums.models import Question, WatchedWord
+from forums.services import qa
+from tests.forums.qa_support import (
+    connect,
+    make_member,
+    make_moderator,
+    make_session,
+    receive_until,
+)
+
+db = sync_to_async
+sockets = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+CRISIS_AND_BLOCKED = "I want to kill myself, where do I buy the miracle cure"
+
+
+@pytest.fixture
+def session(db):
+    return make_session()
+
+
+@pytest.fixture
+def family(db):
+    return make_member("Hopeful Aunt")
+
+
+@pytest.fixture
+def moderator(db):
+    return make_moderator("Clinician Dana")
+
+
+@pytest.fixture
+def blocked_word(db):
+    return WatchedWord.objects.create(
+        phrase="miracle cure", action="block", explanation="No treatment advertising here."
+    )
+
+
+# --- 1. crisis language outranks a blocked word ---------------------------------------------
+@pytest.mark.django_db
+def test_a_crisis_question_with_a_blocked_word_is_held_as_urgent_not_refused(
+    session, family, blocked_word
+):
+    question, verdict, created = qa.ask_question(session.pk, family, CRISIS_AND_BLOCKED)
+    assert created
+    question.refresh_from_db()
+    assert (question.state, question.urgent) == (Question.State.PENDING, True)
+    assert "988" in verdict.explanation
+
+
+@pytest.mark.django_db
+def test_a_crisis_question_with_a_blocked_word_shows_the_crisis_resources_on_the_plain_form(
+    client, session, family, blocked_word
+):
+    from django.urls import reverse
+
+    client.force_login(family)
+    response = client.post(
+        reverse("forums:qa-ask", args=[session.slug]), {"text": CRISIS_AND_BLOCKED}, follow=True
+    )
+    assert "988" in response.content.decode()
+    assert Question.objects.get().urgent
+
+
+@sockets
+async def test_a_crisis_question_with_a_blocked_word_reaches_the_moderators_as_urgent():
+    session = await db(make_session)()
+    family = await db(make_member)("Hopeful Aunt")
+    moderator = await db(make_moderator)("Clinician Dana")
+    await db(WatchedWord.objects.create)(phrase="miracle cure", action="block")
+    console = await connect(session.slug, moderator, console=True)
+    socket = await connect(session.slug, family)
+    await socket.send_json_to(
+        {"type": "question.ask", "text": CRISIS_AND_BLOCKED, "client_ref": "c"}
+    )
+    ack = await receive_until(socket, "ack")
+    assert ack["crisis"] is True and "988" in ack["notice"]
+    added = await receive_until(console, "question.added")
+    assert added["question"]["urgent"] is True
+    await socket.disconnect()
+    await console.disconnect()
+
+
+@pytest.mark.django_db
+def test_a_blocked_word_without_crisis_language_is_still_refused(session, family, blocked_word):
+    with pytest.raises(protocol.ProtocolError) as refused:
+        qa.ask_question(session.pk, family, "Where do I buy the miracle cure?")
+    assert refused.value.code == protocol.BLOCKED
+    assert not Question.objects.exists()
