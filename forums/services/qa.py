@@ -324,8 +324,13 @@ def vote(session_id, user, question_id, up):
         session = QASession.objects.filter(pk=session_id).first()
         if session is None:
             raise protocol.ProtocolError(protocol.NOT_FOUND, _("This session no longer exists."))
-        if session.is_closed:
-            raise protocol.ProtocolError(protocol.CONFLICT, _("This session is closed."))
+        if not session.is_open:
+            raise protocol.ProtocolError(
+                protocol.CONFLICT,
+                _("This session is closed.")
+                if session.is_closed
+                else _("Voting opens when the session starts."),
+            )
         question = _locked_question(session, question_id)
         if question.state != State.VISIBLE:
             raise protocol.ProtocolError(

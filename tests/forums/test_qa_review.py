@@ -4,12 +4,13 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from forums import protocol
-from forums.models import Question, WatchedWord
+from forums.models import QASession, Question, WatchedWord
 from forums.services import qa
 from tests.forums.qa_support import (
     connect,
     make_member,
     make_moderator,
+    make_question,
     make_session,
     receive_until,
 )
@@ -93,3 +94,16 @@ def test_a_blocked_word_without_crisis_language_is_still_refused(session, family
         qa.ask_question(session.pk, family, "Where do I buy the miracle cure?")
     assert refused.value.code == protocol.BLOCKED
     assert not Question.objects.exists()
+
+
+# --- 2. no votes before the session opens ---------------------------------------------------
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", [QASession.State.SCHEDULED, QASession.State.CLOSED])
+def test_voting_outside_an_open_session_is_refused_as_a_conflict(family, state):
+    session = make_session(state=state)
+    question = make_question(session, family, "Early bird", state=Question.State.VISIBLE)
+    with pytest.raises(protocol.ProtocolError) as refused:
+        qa.vote(session.pk, family, question.pk, True)
+    assert refused.value.code == protocol.CONFLICT
+    question.refresh_from_db()
+    assert question.vote_count == 0 and not question.votes.exists()
