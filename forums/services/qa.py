@@ -496,7 +496,13 @@ def set_session_state(session_id, user, state):
         if session.state == state:
             return session
         if state == QASession.State.CLOSED:
-            Question.objects.filter(session=session, pinned=True).update(pinned=False)
+            # Clients only learn of an unpin from a question frame: send one per question,
+            # or they keep showing "now answering" on the closed archive.
+            pinned = Question.objects.select_for_update().filter(session=session, pinned=True)
+            for question in pinned:
+                question.pinned = False
+                question.save(update_fields=["pinned", "updated_at"])
+                _broadcast_question(session, question, "question.updated", was_public=True)
         session.state = state
         session.save(update_fields=["state", "updated_at"])
         moderation.record_action(

@@ -107,3 +107,24 @@ def test_voting_outside_an_open_session_is_refused_as_a_conflict(family, state):
     assert refused.value.code == protocol.CONFLICT
     question.refresh_from_db()
     assert question.vote_count == 0 and not question.votes.exists()
+
+
+# --- 3. closing unpins for everyone ---------------------------------------------------------
+@sockets
+async def test_closing_the_session_broadcasts_the_unpin_of_the_pinned_question():
+    session = await db(make_session)()
+    family = await db(make_member)("Hopeful Aunt")
+    moderator = await db(make_moderator)("Clinician Dana")
+    question = await db(make_question)(session, family, "Now answering", state="visible")
+    await db(qa.pin_question)(session.pk, moderator, question.pk)
+    watcher = await connect(session.slug)
+    assert [q["pinned"] for q in watcher.snapshot["questions"]] == [True]
+    await db(qa.set_session_state)(session.pk, moderator, QASession.State.CLOSED)
+    update = await receive_until(
+        watcher,
+        "question.updated",
+        where=lambda frame: frame.get("question", {}).get("id") == question.pk,
+    )
+    assert update["question"]["pinned"] is False
+    assert (await receive_until(watcher, "session.updated"))["session"]["state"] == "closed"
+    await watcher.disconnect()
