@@ -14,6 +14,13 @@ from tests.forums.qa_support import (
     make_session,
     receive_until,
 )
+from tests.lectures.conftest import (  # noqa: F401 (fixtures)
+    guide_index,
+    learn_index,
+    make_guide,
+    make_lecture,
+    make_series,
+)
 
 db = sync_to_async
 sockets = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -128,3 +135,38 @@ async def test_closing_the_session_broadcasts_the_unpin_of_the_pinned_question()
     assert update["question"]["pinned"] is False
     assert (await receive_until(watcher, "session.updated"))["session"]["state"] == "closed"
     await watcher.disconnect()
+
+
+# --- 4. saving or deleting a session purges the cached Learn pages ------------------------
+@pytest.fixture
+def lecture(request):
+    series = request.getfixturevalue("make_series")()
+    return request.getfixturevalue("make_lecture")(series)
+
+
+@pytest.fixture
+def answered_on_lecture(lecture, family):
+    session = make_session("after-lecture", lecture=lecture)
+    make_question(session, family, "How long is IOP?", state="answered", answer="Eight weeks.")
+    return session
+
+
+@pytest.mark.django_db
+def test_moving_a_session_off_a_lecture_purges_the_cached_lecture_page(
+    client, lecture, answered_on_lecture, django_capture_on_commit_callbacks
+):
+    assert "Eight weeks." in client.get(lecture.url).content.decode()  # now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        answered_on_lecture.lecture = None
+        answered_on_lecture.save()
+    assert "Eight weeks." not in client.get(lecture.url).content.decode()
+
+
+@pytest.mark.django_db
+def test_deleting_a_session_purges_the_cached_lecture_page(
+    client, lecture, answered_on_lecture, django_capture_on_commit_callbacks
+):
+    assert "Eight weeks." in client.get(lecture.url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        answered_on_lecture.delete()
+    assert "Eight weeks." not in client.get(lecture.url).content.decode()
