@@ -577,14 +577,11 @@ def export_questions(user):
 
 
 def erase_questions(user):
-    """Keep questions others voted on and answers rely on, without the person; delete
-    their votes and recount the tallies they counted in."""
+    """Keep questions others voted on and answers rely on, without the person; keep
+    their votes without the account, so every tally stays what families saw (and equal
+    to its votes)."""
     with transaction.atomic():
-        voted = list(QuestionVote.objects.filter(voter=user).values_list("question_id", flat=True))
-        QuestionVote.objects.filter(voter=user).delete()
-        for question in Question.objects.select_for_update().filter(pk__in=voted):
-            question.vote_count = question.votes.count()
-            question.save(update_fields=["vote_count"])
+        QuestionVote.objects.filter(voter=user).update(voter=None)
         Question.objects.filter(author=user).exclude(shown_name=ANONYMOUS_NAME).update(
             shown_name=FORMER_MEMBER_NAME
         )

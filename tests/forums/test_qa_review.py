@@ -170,3 +170,43 @@ def test_deleting_a_session_purges_the_cached_lecture_page(
     with django_capture_on_commit_callbacks(execute=True):
         answered_on_lecture.delete()
     assert "Eight weeks." not in client.get(lecture.url).content.decode()
+
+
+# --- 5. erasing an account keeps the tallies -----------------------------------------------
+@pytest.fixture
+def voted_then_answered(session, family, moderator):
+    """A question two accounts upvoted, then answered live (its tally is now final)."""
+    other = make_member("Other Person")
+    question = make_question(session, other, "Who pays?", state="visible")
+    qa.vote(session.pk, family, question.pk, True)
+    qa.vote(session.pk, other, question.pk, True)
+    qa.answer_question(session.pk, moderator, question.pk, "Most plans.")
+    return question
+
+
+@pytest.mark.django_db
+def test_erasing_a_voter_keeps_the_tally_of_an_answered_question(family, voted_then_answered):
+    from portal import privacy
+
+    privacy.erase_account(family)
+    voted_then_answered.refresh_from_db()
+    assert voted_then_answered.vote_count == 2 == voted_then_answered.votes.count()
+    # The erased account's vote is kept, without the account.
+    assert voted_then_answered.votes.filter(voter__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_deleting_a_voters_account_directly_keeps_tallies_consistent(family, voted_then_answered):
+    family.delete()
+    voted_then_answered.refresh_from_db()
+    assert voted_then_answered.vote_count == 2 == voted_then_answered.votes.count()
+
+
+@pytest.mark.django_db
+def test_an_erased_voters_vote_still_counts_when_others_vote_later(session, family):
+    from portal import privacy
+
+    question = make_question(session, make_member("Asker"), "Still open", state="visible")
+    qa.vote(session.pk, family, question.pk, True)
+    privacy.erase_account(family)
+    assert qa.vote(session.pk, make_member("Later Voter"), question.pk, True) == 2
