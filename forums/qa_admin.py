@@ -159,6 +159,40 @@ class FAQForm(forms.Form):
         self.fields["page"].queryset = GuidePage.objects.filter(pk__in=editable).order_by("title")
 
 
+FAQ_MESSAGES = {
+    qa.FAQ_SUBMITTED: (
+        messages.SUCCESS,
+        gettext_lazy("Added to the FAQ of “%(title)s” as a draft, sent to clinical review."),
+    ),
+    qa.FAQ_RESUBMITTED: (
+        messages.SUCCESS,
+        gettext_lazy(
+            "Added to the FAQ of “%(title)s” as a draft. The reviewer had asked for "
+            "changes: the guide was sent back to clinical review."
+        ),
+    ),
+    qa.FAQ_ALREADY_IN_REVIEW: (
+        messages.WARNING,
+        gettext_lazy(
+            "Added to the FAQ of “%(title)s” in the draft that is already in clinical "
+            "review. Tell the reviewer: approving the review publishes this entry too."
+        ),
+    ),
+    qa.FAQ_NO_WORKFLOW: (
+        messages.WARNING,
+        gettext_lazy(
+            "Added to the FAQ of “%(title)s” as a draft. This page has no review "
+            "workflow: it is not published until someone publishes the draft."
+        ),
+    ),
+}
+
+
+def _report_faq_conversion(request, page, outcome):
+    level, text = FAQ_MESSAGES[outcome]
+    messages.add_message(request, level, text % {"title": page.title})
+
+
 def add_to_faq(request, pk):
     if not request.user.has_perm("forums.view_question"):
         raise PermissionDenied
@@ -169,7 +203,7 @@ def add_to_faq(request, pk):
     form = FAQForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            qa.add_question_to_faq(
+            conversion = qa.add_question_to_faq(
                 question.pk,
                 form.cleaned_data["page"],
                 request.user,
@@ -180,11 +214,7 @@ def add_to_faq(request, pk):
             form.add_error(None, error.message)
         else:
             page = form.cleaned_data["page"]
-            messages.success(
-                request,
-                _("Added to the FAQ of “%(title)s” as a draft, sent to clinical review.")
-                % {"title": page.title},
-            )
+            _report_faq_conversion(request, page, conversion.workflow)
             return redirect("wagtailadmin_pages:edit", page.pk)
     return TemplateResponse(
         request,

@@ -14,6 +14,7 @@ the screening findings.
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -591,11 +592,47 @@ def erase_questions(user):
 # --- answered questions become published knowledge ------------------------------------------
 FAQ_TITLE = "Questions from families"
 
+# What happened to the guide's workflow when an FAQ entry was added (FAQConversion.workflow).
+FAQ_SUBMITTED = "submitted"  # no review was running: the draft was submitted
+FAQ_RESUBMITTED = "resubmitted"  # the reviewer had asked for changes: review resumed
+FAQ_ALREADY_IN_REVIEW = "already_in_review"  # added to the draft under review
+FAQ_NO_WORKFLOW = "no_workflow"  # the page has no workflow: saved as a draft only
+
+
+@dataclass(frozen=True)
+class FAQConversion:
+    revision: object
+    workflow: str
+
+
+def _submit_for_review(page, user):
+    """Send ``page``'s latest revision to its workflow the way Wagtail's editor does;
+    return one of the ``FAQ_*`` outcomes."""
+    from wagtail.models import WorkflowState
+
+    workflow = page.get_workflow()
+    if workflow is None:
+        return FAQ_NO_WORKFLOW
+    current = page.current_workflow_state
+    if current is None:
+        workflow.start(page, user)
+        return FAQ_SUBMITTED
+    if current.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        # Left alone it stays "changes requested" forever: no reviewer sees the entry.
+        current.resume(user)
+        return FAQ_RESUBMITTED
+    # A review is running. Restarting it would throw away the reviewers' progress;
+    # approving publishes the latest revision, which now holds the entry.
+    return FAQ_ALREADY_IN_REVIEW
+
 
 def add_question_to_faq(question_id, page, user, *, question_text=None, answer_text=None):
     """Append an answered question to the FAQ of ``page`` (a guide) as a NEW DRAFT revision
     and submit it to the page's workflow (clinical review); the live page is unchanged until
-    a reviewer approves. Logged as a moderation action. Returns the revision."""
+    a reviewer approves. A review that requested changes is resumed with the new draft; a
+    review already running keeps going with the entry in its latest draft. Logged as a
+    moderation action. Returns a :class:`FAQConversion` (the revision, and what happened
+    to the workflow)."""
     from django.template.defaultfilters import linebreaks_filter
     from wagtail.rich_text import RichText
 
@@ -637,17 +674,13 @@ def add_question_to_faq(question_id, page, user, *, question_text=None, answer_t
             value["questions"] = list_block.normalize(items)
             draft.body[faq_index] = ("faq", value)
         revision = draft.save_revision(user=user, log_action=True)
-        workflow = page.get_workflow()
-        if workflow is not None:
-            current = page.current_workflow_state
-            if current is None:
-                workflow.start(page, user)
+        outcome = _submit_for_review(page, user)
         moderation.record_action(
             user,
             "faq",
             context=question.session.context,
             target_type="question",
             target_id=question.pk,
-            details={"page_id": page.pk, "revision_id": revision.pk},
+            details={"page_id": page.pk, "revision_id": revision.pk, "workflow": outcome},
         )
-    return revision
+    return FAQConversion(revision, outcome)

@@ -2,10 +2,13 @@
 
 import pytest
 from asgiref.sync import sync_to_async
+from django.urls import reverse
+from wagtail.models import WorkflowState
 
 from forums import protocol
-from forums.models import QASession, Question, WatchedWord
+from forums.models import ModerationAction, QASession, Question, WatchedWord
 from forums.services import qa
+from portal import roles
 from tests.forums.qa_support import (
     connect,
     make_member,
@@ -66,8 +69,6 @@ def test_a_crisis_question_with_a_blocked_word_is_held_as_urgent_not_refused(
 def test_a_crisis_question_with_a_blocked_word_shows_the_crisis_resources_on_the_plain_form(
     client, session, family, blocked_word
 ):
-    from django.urls import reverse
-
     client.force_login(family)
     response = client.post(
         reverse("forums:qa-ask", args=[session.slug]), {"text": CRISIS_AND_BLOCKED}, follow=True
@@ -210,3 +211,76 @@ def test_an_erased_voters_vote_still_counts_when_others_vote_later(session, fami
     qa.vote(session.pk, family, question.pk, True)
     privacy.erase_account(family)
     assert qa.vote(session.pk, make_member("Later Voter"), question.pk, True) == 2
+
+
+# --- 6. FAQ conversion and the guide's clinical-review workflow ------------------------------
+@pytest.fixture
+def guide(request):
+    return request.getfixturevalue("make_guide")("Paying for care")
+
+
+@pytest.fixture
+def editor(make_staff):
+    return make_staff(roles.CONTENT_EDITORS)
+
+
+@pytest.fixture
+def reviewer(make_staff):
+    return make_staff(roles.CLINICAL_REVIEWERS)
+
+
+@pytest.fixture
+def answered(session, family):
+    return make_question(session, family, "Who pays?", state="answered", answer="Most plans.")
+
+
+def _in_review(guide, editor):
+    guide.save_revision(user=editor)
+    guide.get_workflow().start(guide, editor)
+    return WorkflowState.objects.for_instance(guide).get(status=WorkflowState.STATUS_IN_PROGRESS)
+
+
+@pytest.mark.django_db
+def test_faq_conversion_resubmits_a_guide_whose_review_requested_changes(
+    guide, editor, reviewer, answered
+):
+    state = _in_review(guide, editor)
+    state.current_task_state.specific.reject(user=reviewer, comment="Cite the parity law.")
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    result = qa.add_question_to_faq(answered.pk, guide, editor)
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert state.current_task_state.status == "in_progress"
+    assert state.current_task_state.revision_id == result.revision.pk
+    assert result.workflow == qa.FAQ_RESUBMITTED
+
+
+@pytest.mark.django_db
+def test_faq_conversion_during_an_active_review_adds_to_the_latest_draft_and_says_so(
+    guide, editor, answered
+):
+    state = _in_review(guide, editor)
+    result = qa.add_question_to_faq(answered.pk, guide, editor)
+    guide.refresh_from_db()
+    assert guide.get_latest_revision().pk == result.revision.pk
+    draft = guide.get_latest_revision_as_object()
+    assert draft.faq_entries[-1] == ("Who pays?", "Most plans.")
+    assert result.workflow == qa.FAQ_ALREADY_IN_REVIEW
+    assert list(WorkflowState.objects.for_instance(guide).active()) == [state]
+    log = ModerationAction.objects.get(action="faq")
+    assert log.details["workflow"] == qa.FAQ_ALREADY_IN_REVIEW
+
+
+@pytest.mark.django_db
+def test_the_admin_tells_the_editor_when_the_guide_was_already_in_review(
+    client, guide, editor, answered
+):
+    _in_review(guide, editor)
+    client.force_login(editor)
+    response = client.post(
+        reverse("forums_question_faq", args=[answered.pk]),
+        {"page": guide.pk, "question": "Who pays?", "answer": "Most plans."},
+        follow=True,
+    )
+    assert "already in clinical review" in response.content.decode()
