@@ -85,13 +85,15 @@ def _locked_session(session_id):
         ) from None
 
 
+def _question_not_found():
+    return protocol.ProtocolError(protocol.NOT_FOUND, _("That question is not in this session."))
+
+
 def _locked_question(session, question_id):
     try:
         return Question.objects.select_for_update().get(pk=question_id, session=session)
     except Question.DoesNotExist:
-        raise protocol.ProtocolError(
-            protocol.NOT_FOUND, _("That question is not in this session.")
-        ) from None
+        raise _question_not_found() from None
 
 
 def _display_name(user):
@@ -333,6 +335,10 @@ def vote(session_id, user, question_id, up):
                 else _("Voting opens when the session starts."),
             )
         question = _locked_question(session, question_id)
+        if not question.is_public and question.author_id != user.pk:
+            # Answer exactly as for an id that does not exist: a family must not learn
+            # that someone else's unpublished question is there.
+            raise _question_not_found()
         if question.state != State.VISIBLE:
             raise protocol.ProtocolError(
                 protocol.CONFLICT, _("Only open questions can be voted on.")

@@ -284,3 +284,21 @@ def test_the_admin_tells_the_editor_when_the_guide_was_already_in_review(
         follow=True,
     )
     assert "already in clinical review" in response.content.decode()
+
+
+# --- 9. a pending question's id is not revealed by voting --------------------------------------
+def _vote_refusal(session, user, question_id):
+    with pytest.raises(protocol.ProtocolError) as refused:
+        qa.vote(session.pk, user, question_id, True)
+    return refused.value.code, refused.value.message
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("state", [Question.State.PENDING, Question.State.REJECTED])
+def test_voting_on_someone_elses_unpublished_question_looks_like_a_missing_id(
+    session, family, state
+):
+    hidden = make_question(session, make_member("Other Family"), "Not public", state=state)
+    missing_id = hidden.pk + 1000
+    assert _vote_refusal(session, family, hidden.pk) == _vote_refusal(session, family, missing_id)
+    assert _vote_refusal(session, family, hidden.pk)[0] == protocol.NOT_FOUND
