@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import EditView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from forums import protocol
@@ -57,6 +58,29 @@ class QASessionForm(WagtailAdminModelForm):
             )
 
 
+class QASessionEditView(EditView):
+    """Every other field is saved as usual; a new state goes through
+    ``qa.set_session_state`` in the same transaction, as from the moderator console, so
+    connected clients see it (and the unpin on close) and the moderation log records it."""
+
+    def save_instance(self):
+        new_state = self.form.cleaned_data.get("state")
+        saved_state = QASession.objects.values_list("state", flat=True).get(pk=self.object.pk)
+        self.form.instance.state = saved_state
+        session = super().save_instance()
+        if new_state is not None and new_state != saved_state:
+            session = qa.set_session_state(session.pk, self.request.user, new_state)
+        return session
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)  # one transaction: nothing saved if refused
+        except protocol.ProtocolError as error:
+            form.add_error("state", error.message)
+            self.produced_error_message = error.message
+            return self.form_invalid(form)
+
+
 def _console_link(session):
     return format_html(
         '<a href="{}">{}</a>', reverse("forums:qa-moderate", args=[session.slug]), _("Console")
@@ -69,6 +93,7 @@ class QASessionViewSet(ModelViewSet):
     menu_label = gettext_lazy("Sessions")
     form_fields = SESSION_FIELDS
     copy_view_enabled = False
+    edit_view_class = QASessionEditView
     list_display = [
         "title",
         "starts_at",

@@ -495,8 +495,19 @@ def hide_question(session_id, user, question_id, reason=""):
     return _moderate(session_id, user, question_id, "hide", change, reason=reason)
 
 
+SESSION_STATE_ACTIONS = {
+    QASession.State.SCHEDULED: "schedule",
+    QASession.State.OPEN: "open",
+    QASession.State.CLOSED: "close",
+}
+
+
 def set_session_state(session_id, user, state):
-    """Open or close a session (a closed session can be reopened by a moderator)."""
+    """Open or close a session (a closed session can be reopened by a moderator), or put
+    it back to scheduled. The only way a session's state changes, from the console or
+    Wagtail admin: connected clients get the new state, and it is logged."""
+    if state not in SESSION_STATE_ACTIONS:
+        raise protocol.ProtocolError(protocol.INVALID, _("That is not a session state."))
     with transaction.atomic():
         session = _locked_session(session_id)
         _require_moderator(user, session)
@@ -514,7 +525,7 @@ def set_session_state(session_id, user, state):
         session.save(update_fields=["state", "updated_at"])
         moderation.record_action(
             user,
-            "open" if state == QASession.State.OPEN else "close",
+            SESSION_STATE_ACTIONS[state],
             context=session.context,
             target_type="qa_session",
             target_id=session.pk,

@@ -1,11 +1,14 @@
 """Live Q&A: the defects an earlier review found, each pinned by a test."""
 
+import json
+
 import pytest
 from asgiref.sync import sync_to_async
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import WorkflowState
 
-from forums import protocol
+from forums import live, protocol
 from forums.models import ModerationAction, QASession, Question, WatchedWord
 from forums.services import qa
 from portal import roles
@@ -302,3 +305,88 @@ def test_voting_on_someone_elses_unpublished_question_looks_like_a_missing_id(
     missing_id = hidden.pk + 1000
     assert _vote_refusal(session, family, hidden.pk) == _vote_refusal(session, family, missing_id)
     assert _vote_refusal(session, family, hidden.pk)[0] == protocol.NOT_FOUND
+
+
+# --- 7. a state change in Wagtail admin goes through the service --------------------------------
+def _admin_form_data(session, **changes):
+    data = {
+        "title": session.title,
+        "slug": session.slug,
+        "description": session.description,
+        "lecture": "",
+        "event": "",
+        "starts_at": timezone.localtime(session.starts_at).strftime("%Y-%m-%d %H:%M"),
+        "state": session.state,
+        "premoderation": "on" if session.premoderation else "",
+        "anonymous_allowed": "on" if session.anonymous_allowed else "",
+        "max_question_length": session.max_question_length,
+    }
+    return {key: value for key, value in (data | changes).items() if value != ""}
+
+
+@pytest.mark.django_db
+def test_closing_a_session_in_wagtail_admin_is_broadcast_unpins_and_is_logged(
+    client, session, family, moderator, monkeypatch, django_capture_on_commit_callbacks
+):
+    pinned = make_question(session, family, "Now answering", state="visible", pinned=True)
+    sent = []
+    monkeypatch.setattr(live, "send_relay", sent.append)
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("forums_qasession:edit", args=[session.pk]),
+            _admin_form_data(session, state="closed", title="Family night (archive)"),
+        )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    pinned.refresh_from_db()
+    assert (session.state, session.title, pinned.pinned) == (
+        "closed",
+        "Family night (archive)",
+        False,
+    )
+    log = ModerationAction.objects.get(target_type="qa_session")
+    assert (log.action, log.actor, log.target_id) == ("close", moderator, session.pk)
+    frames = [json.loads(message["text"]) for message in sent if message["text"]]
+    assert {"type": "session.updated", "state": "closed"} in [
+        {"type": frame["type"], "state": frame["session"]["state"]}
+        for frame in frames
+        if frame["type"] == "session.updated"
+    ]
+    assert any(
+        frame["type"] == "question.updated"
+        and frame["question"] == {**frame["question"], "id": pinned.pk, "pinned": False}
+        for frame in frames
+    )
+
+
+@pytest.mark.django_db
+def test_editing_other_fields_in_wagtail_admin_logs_no_state_change(client, session, moderator):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("forums_qasession:edit", args=[session.pk]),
+        _admin_form_data(session, title="Renamed"),
+    )
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert (session.title, session.state) == ("Renamed", "open")
+    assert not ModerationAction.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_state_change_the_service_refuses_in_admin_saves_nothing_and_says_why(
+    client, session, moderator, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise protocol.ProtocolError(protocol.FORBIDDEN, "Only this session's moderators.")
+
+    monkeypatch.setattr(qa, "set_session_state", refuse)
+    client.force_login(moderator)
+    response = client.post(
+        reverse("forums_qasession:edit", args=[session.pk]),
+        _admin_form_data(session, state="closed", title="Renamed"),
+    )
+    assert response.status_code == 200
+    assert "Only this session&#x27;s moderators." in response.content.decode()
+    session.refresh_from_db()
+    assert (session.title, session.state) == ("Family night Q&A", "open")
