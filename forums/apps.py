@@ -30,14 +30,33 @@ class ForumsConfig(AppConfig):
         return [Question, QuestionVote, QASession]
 
     def _ready_qa(self):
+        from django.db import transaction
+        from django.db.models.signals import post_delete, post_save
+
         from forums import demo_qa
+        from forums.models import QASession
         from forums.services import qa
+        from lectures import services as lectures_services
         from lectures.models import LecturePage
         from portal import demo as portal_demo
         from portal import navigation
 
         # Lectures never import forums: forums gives the lecture page its answered questions.
         LecturePage.answered_family_questions = qa.answered_for_lecture
+
+        # A session edited or deleted anywhere (admin, shell, cascade) changes the lecture
+        # pages that list its answered questions, possibly one it no longer points at:
+        # purge the cached Learn pages after the commit, as lectures does for its snippets.
+        def purge_learn_after_commit(**kwargs):
+            transaction.on_commit(lectures_services.purge_published_pages)
+
+        for signal in (post_save, post_delete):
+            signal.connect(
+                purge_learn_after_commit,
+                sender=QASession,
+                weak=False,  # a local function: nothing else keeps it alive
+                dispatch_uid=f"forums-qa-purge-learn-{id(signal)}",
+            )
         portal_demo.register("forums_qa", demo_qa.seed_qa, order=50)
         navigation.register("qa", _("Live Q&A"), url="forums:qa-index", order=20)
 

@@ -296,11 +296,20 @@ class Question(models.Model):
 
 
 class QuestionVote(models.Model):
-    """One upvote by one account on one question (a toggle)."""
+    """One upvote by one account on one question (a toggle).
+
+    When the account is erased the vote stays, without the account (``voter`` empty):
+    tallies are recounted from these rows, and an answered question's tally is final, so
+    deleting the votes would lower counts others already saw and can no longer change.
+    """
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="votes")
     voter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="qa_votes"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="qa_votes",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.views.generic import EditView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from forums import protocol
@@ -57,6 +58,29 @@ class QASessionForm(WagtailAdminModelForm):
             )
 
 
+class QASessionEditView(EditView):
+    """Every other field is saved as usual; a new state goes through
+    ``qa.set_session_state`` in the same transaction, as from the moderator console, so
+    connected clients see it (and the unpin on close) and the moderation log records it."""
+
+    def save_instance(self):
+        new_state = self.form.cleaned_data.get("state")
+        saved_state = QASession.objects.values_list("state", flat=True).get(pk=self.object.pk)
+        self.form.instance.state = saved_state
+        session = super().save_instance()
+        if new_state is not None and new_state != saved_state:
+            session = qa.set_session_state(session.pk, self.request.user, new_state)
+        return session
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)  # one transaction: nothing saved if refused
+        except protocol.ProtocolError as error:
+            form.add_error("state", error.message)
+            self.produced_error_message = error.message
+            return self.form_invalid(form)
+
+
 def _console_link(session):
     return format_html(
         '<a href="{}">{}</a>', reverse("forums:qa-moderate", args=[session.slug]), _("Console")
@@ -69,6 +93,7 @@ class QASessionViewSet(ModelViewSet):
     menu_label = gettext_lazy("Sessions")
     form_fields = SESSION_FIELDS
     copy_view_enabled = False
+    edit_view_class = QASessionEditView
     list_display = [
         "title",
         "starts_at",
@@ -159,6 +184,40 @@ class FAQForm(forms.Form):
         self.fields["page"].queryset = GuidePage.objects.filter(pk__in=editable).order_by("title")
 
 
+FAQ_MESSAGES = {
+    qa.FAQ_SUBMITTED: (
+        messages.SUCCESS,
+        gettext_lazy("Added to the FAQ of “%(title)s” as a draft, sent to clinical review."),
+    ),
+    qa.FAQ_RESUBMITTED: (
+        messages.SUCCESS,
+        gettext_lazy(
+            "Added to the FAQ of “%(title)s” as a draft. The reviewer had asked for "
+            "changes: the guide was sent back to clinical review."
+        ),
+    ),
+    qa.FAQ_ALREADY_IN_REVIEW: (
+        messages.WARNING,
+        gettext_lazy(
+            "Added to the FAQ of “%(title)s” in the draft that is already in clinical "
+            "review. Tell the reviewer: approving the review publishes this entry too."
+        ),
+    ),
+    qa.FAQ_NO_WORKFLOW: (
+        messages.WARNING,
+        gettext_lazy(
+            "Added to the FAQ of “%(title)s” as a draft. This page has no review "
+            "workflow: it is not published until someone publishes the draft."
+        ),
+    ),
+}
+
+
+def _report_faq_conversion(request, page, outcome):
+    level, text = FAQ_MESSAGES[outcome]
+    messages.add_message(request, level, text % {"title": page.title})
+
+
 def add_to_faq(request, pk):
     if not request.user.has_perm("forums.view_question"):
         raise PermissionDenied
@@ -169,7 +228,7 @@ def add_to_faq(request, pk):
     form = FAQForm(request.POST or None, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            qa.add_question_to_faq(
+            conversion = qa.add_question_to_faq(
                 question.pk,
                 form.cleaned_data["page"],
                 request.user,
@@ -180,11 +239,7 @@ def add_to_faq(request, pk):
             form.add_error(None, error.message)
         else:
             page = form.cleaned_data["page"]
-            messages.success(
-                request,
-                _("Added to the FAQ of “%(title)s” as a draft, sent to clinical review.")
-                % {"title": page.title},
-            )
+            _report_faq_conversion(request, page, conversion.workflow)
             return redirect("wagtailadmin_pages:edit", page.pk)
     return TemplateResponse(
         request,

@@ -14,6 +14,7 @@ the screening findings.
 """
 
 import logging
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
@@ -84,13 +85,15 @@ def _locked_session(session_id):
         ) from None
 
 
+def _question_not_found():
+    return protocol.ProtocolError(protocol.NOT_FOUND, _("That question is not in this session."))
+
+
 def _locked_question(session, question_id):
     try:
         return Question.objects.select_for_update().get(pk=question_id, session=session)
     except Question.DoesNotExist:
-        raise protocol.ProtocolError(
-            protocol.NOT_FOUND, _("That question is not in this session.")
-        ) from None
+        raise _question_not_found() from None
 
 
 def _display_name(user):
@@ -279,7 +282,10 @@ def ask_question(session_id, user, text, *, anonymous=False, client_ref=None):
             fields={"anonymous": _("Not allowed in this session.")},
         )
     verdict = moderation.screen_text(text)
-    if verdict.action == "block":
+    # Crisis language outranks a blocked word: refusing it would drop a family in crisis
+    # with nothing stored for a moderator to act on. It is held as urgent instead (the
+    # author sees the crisis resources, verdict.explanation puts crisis first).
+    if verdict.action == "block" and not verdict.crisis:
         raise protocol.ProtocolError(protocol.BLOCKED, verdict.explanation)
     ratelimit.take("qa.ask", user.pk, limit=ASK_LIMIT[0], period=ASK_LIMIT[1])
     held = session.premoderation or verdict.action != "allow"
@@ -321,9 +327,18 @@ def vote(session_id, user, question_id, up):
         session = QASession.objects.filter(pk=session_id).first()
         if session is None:
             raise protocol.ProtocolError(protocol.NOT_FOUND, _("This session no longer exists."))
-        if session.is_closed:
-            raise protocol.ProtocolError(protocol.CONFLICT, _("This session is closed."))
+        if not session.is_open:
+            raise protocol.ProtocolError(
+                protocol.CONFLICT,
+                _("This session is closed.")
+                if session.is_closed
+                else _("Voting opens when the session starts."),
+            )
         question = _locked_question(session, question_id)
+        if not question.is_public and question.author_id != user.pk:
+            # Answer exactly as for an id that does not exist: a family must not learn
+            # that someone else's unpublished question is there.
+            raise _question_not_found()
         if question.state != State.VISIBLE:
             raise protocol.ProtocolError(
                 protocol.CONFLICT, _("Only open questions can be voted on.")
@@ -480,20 +495,37 @@ def hide_question(session_id, user, question_id, reason=""):
     return _moderate(session_id, user, question_id, "hide", change, reason=reason)
 
 
+SESSION_STATE_ACTIONS = {
+    QASession.State.SCHEDULED: "schedule",
+    QASession.State.OPEN: "open",
+    QASession.State.CLOSED: "close",
+}
+
+
 def set_session_state(session_id, user, state):
-    """Open or close a session (a closed session can be reopened by a moderator)."""
+    """Open or close a session (a closed session can be reopened by a moderator), or put
+    it back to scheduled. The only way a session's state changes, from the console or
+    Wagtail admin: connected clients get the new state, and it is logged."""
+    if state not in SESSION_STATE_ACTIONS:
+        raise protocol.ProtocolError(protocol.INVALID, _("That is not a session state."))
     with transaction.atomic():
         session = _locked_session(session_id)
         _require_moderator(user, session)
         if session.state == state:
             return session
         if state == QASession.State.CLOSED:
-            Question.objects.filter(session=session, pinned=True).update(pinned=False)
+            # Clients only learn of an unpin from a question frame: send one per question,
+            # or they keep showing "now answering" on the closed archive.
+            pinned = Question.objects.select_for_update().filter(session=session, pinned=True)
+            for question in pinned:
+                question.pinned = False
+                question.save(update_fields=["pinned", "updated_at"])
+                _broadcast_question(session, question, "question.updated", was_public=True)
         session.state = state
         session.save(update_fields=["state", "updated_at"])
         moderation.record_action(
             user,
-            "open" if state == QASession.State.OPEN else "close",
+            SESSION_STATE_ACTIONS[state],
             context=session.context,
             target_type="qa_session",
             target_id=session.pk,
@@ -563,14 +595,11 @@ def export_questions(user):
 
 
 def erase_questions(user):
-    """Keep questions others voted on and answers rely on, without the person; delete
-    their votes and recount the tallies they counted in."""
+    """Keep questions others voted on and answers rely on, without the person; keep
+    their votes without the account, so every tally stays what families saw (and equal
+    to its votes)."""
     with transaction.atomic():
-        voted = list(QuestionVote.objects.filter(voter=user).values_list("question_id", flat=True))
-        QuestionVote.objects.filter(voter=user).delete()
-        for question in Question.objects.select_for_update().filter(pk__in=voted):
-            question.vote_count = question.votes.count()
-            question.save(update_fields=["vote_count"])
+        QuestionVote.objects.filter(voter=user).update(voter=None)
         Question.objects.filter(author=user).exclude(shown_name=ANONYMOUS_NAME).update(
             shown_name=FORMER_MEMBER_NAME
         )
@@ -580,11 +609,47 @@ def erase_questions(user):
 # --- answered questions become published knowledge ------------------------------------------
 FAQ_TITLE = "Questions from families"
 
+# What happened to the guide's workflow when an FAQ entry was added (FAQConversion.workflow).
+FAQ_SUBMITTED = "submitted"  # no review was running: the draft was submitted
+FAQ_RESUBMITTED = "resubmitted"  # the reviewer had asked for changes: review resumed
+FAQ_ALREADY_IN_REVIEW = "already_in_review"  # added to the draft under review
+FAQ_NO_WORKFLOW = "no_workflow"  # the page has no workflow: saved as a draft only
+
+
+@dataclass(frozen=True)
+class FAQConversion:
+    revision: object
+    workflow: str
+
+
+def _submit_for_review(page, user):
+    """Send ``page``'s latest revision to its workflow the way Wagtail's editor does;
+    return one of the ``FAQ_*`` outcomes."""
+    from wagtail.models import WorkflowState
+
+    workflow = page.get_workflow()
+    if workflow is None:
+        return FAQ_NO_WORKFLOW
+    current = page.current_workflow_state
+    if current is None:
+        workflow.start(page, user)
+        return FAQ_SUBMITTED
+    if current.status == WorkflowState.STATUS_NEEDS_CHANGES:
+        # Left alone it stays "changes requested" forever: no reviewer sees the entry.
+        current.resume(user)
+        return FAQ_RESUBMITTED
+    # A review is running. Restarting it would throw away the reviewers' progress;
+    # approving publishes the latest revision, which now holds the entry.
+    return FAQ_ALREADY_IN_REVIEW
+
 
 def add_question_to_faq(question_id, page, user, *, question_text=None, answer_text=None):
     """Append an answered question to the FAQ of ``page`` (a guide) as a NEW DRAFT revision
     and submit it to the page's workflow (clinical review); the live page is unchanged until
-    a reviewer approves. Logged as a moderation action. Returns the revision."""
+    a reviewer approves. A review that requested changes is resumed with the new draft; a
+    review already running keeps going with the entry in its latest draft. Logged as a
+    moderation action. Returns a :class:`FAQConversion` (the revision, and what happened
+    to the workflow)."""
     from django.template.defaultfilters import linebreaks_filter
     from wagtail.rich_text import RichText
 
@@ -626,17 +691,13 @@ def add_question_to_faq(question_id, page, user, *, question_text=None, answer_t
             value["questions"] = list_block.normalize(items)
             draft.body[faq_index] = ("faq", value)
         revision = draft.save_revision(user=user, log_action=True)
-        workflow = page.get_workflow()
-        if workflow is not None:
-            current = page.current_workflow_state
-            if current is None:
-                workflow.start(page, user)
+        outcome = _submit_for_review(page, user)
         moderation.record_action(
             user,
             "faq",
             context=question.session.context,
             target_type="question",
             target_id=question.pk,
-            details={"page_id": page.pk, "revision_id": revision.pk},
+            details={"page_id": page.pk, "revision_id": revision.pk, "workflow": outcome},
         )
-    return revision
+    return FAQConversion(revision, outcome)

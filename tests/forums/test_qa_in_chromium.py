@@ -1,6 +1,7 @@
 """Live Q&A in a real Chromium: a moderator approves in one page and a participant sees
 it appear live in another; typed markup stays text; axe-core finds nothing."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -63,6 +64,25 @@ class LiveQAInChromiumTests(PortalBrowserTestCase):
         console.keyboard.press("Enter")
         expect(participant.locator("#qa-now")).to_be_visible()
         expect(participant.locator("#qa-now-text")).to_have_text(XSS)
+
+    def test_the_vote_buttons_accessible_name_contains_its_visible_label(self):
+        # WCAG 2.5.3 (label in name): speech users say what they see ("click Upvoted").
+        Question.objects.create(
+            session=self.session,
+            author=self.family,
+            shown_name="Hopeful Aunt",
+            text="How do we talk about relapse?",
+            state="visible",
+        )
+        page = self.open_page()
+        self.log_in(page, "asker@example.test")
+        page.goto(self.url("/qa/family-night/"))
+        expect(page.locator("#qa-connection")).to_have_text("Live")
+        button = page.locator("#qa-questions .qa-vote__button").first
+        for visible in ("Upvote", "Upvoted"):
+            expect(button).to_have_text(visible)
+            expect(button).to_have_accessible_name(re.compile(rf"\b{visible}\b"))
+            button.click()
 
     def test_the_three_pages_pass_axe_at_320px(self):
         Question.objects.create(

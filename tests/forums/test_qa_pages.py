@@ -267,11 +267,14 @@ def test_erasing_an_account_anonymises_questions_and_keeps_tallies_right(session
     theirs = make_question(session, other, "Theirs", state="visible")
     for voter, question in ((family, theirs), (other, theirs), (other, mine)):
         qa.vote(session.pk, voter, question.pk, True)
+    family_pk = family.pk
     privacy.erase_account(family)
     mine.refresh_from_db()
     theirs.refresh_from_db()
     assert mine.author is None and mine.shown_name == "former member"
-    assert theirs.vote_count == 1 == theirs.votes.count()
+    # The erased account's vote is kept without the account: the tally does not drop.
+    assert theirs.vote_count == 2 == theirs.votes.count()
+    assert not theirs.votes.filter(voter_id=family_pk).exists()
 
 
 def test_seed_demo_creates_an_open_session_and_a_closed_archive(settings):

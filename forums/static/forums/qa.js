@@ -122,7 +122,8 @@ function questionItem(q) {
         type: "button",
         className: "button button--small qa-vote__button",
         "aria-pressed": voted ? "true" : "false",
-        "aria-label": `${voted ? "Remove my vote" : "Upvote"}: ${q.text.slice(0, 80)}`,
+        // The name starts with the visible label (WCAG 2.5.3): voice users say "Upvoted".
+        "aria-label": `${voted ? "Upvoted, remove my vote" : "Upvote"}: ${q.text.slice(0, 80)}`,
         text: voted ? "Upvoted" : "Upvote",
         onclick: () => toggleVote(q.id),
       }),
