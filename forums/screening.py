@@ -7,7 +7,8 @@ both call it through ``forums.services``.
 
 Tiers, strongest wins: **block** (refused, the author sees why) > **hold** (kept for a
 moderator; the author sees "held for review") > **flag** (visible, and queued for a
-moderator) > allow.
+moderator) > allow — except that crisis language outranks a block: such a message is
+held as urgent, never refused.
 
 Built-in detectors:
 
@@ -317,4 +318,9 @@ def screen(
     for finding in findings:
         if _SEVERITY[finding.action] > _SEVERITY[action]:
             action = finding.action
+    if action == BLOCK and any(finding.kind == KIND_CRISIS for finding in findings):
+        # Crisis language outranks a blocked word: refusing the message would turn away
+        # someone in crisis. It is held, urgent, for a moderator; the author sees the
+        # crisis resources (the explanation puts crisis first).
+        action = HOLD
     return Verdict(action, tuple(findings))

@@ -325,3 +325,32 @@ def test_an_uninvited_member_cannot_post_to_an_invite_only_room(room, make_famil
         service.send_message(room, member, body="hello")
     assert refused.value.code == service.protocol.FORBIDDEN
     assert not Message.objects.filter(room=room).exists()
+
+
+def test_a_crisis_message_with_a_blocked_word_is_held_as_urgent_not_refused(
+    room, make_family_member
+):
+    from forums.models import WatchedWord
+
+    WatchedWord.objects.create(phrase="idiot", action="block")
+    member = make_family_member()
+    join(room, member)
+    message, info = service.send_message(room, member, body="I want to die, I'm such an idiot")
+    assert message.state == Message.State.HELD and message.urgent
+    assert info["crisis"] and "988" in info["explanation"]
+    with pytest.raises(service.protocol.ProtocolError) as refused:
+        service.send_message(room, member, body="what an idiot")
+    assert refused.value.code == service.protocol.BLOCKED
+
+
+def test_editing_a_message_into_crisis_with_a_blocked_word_holds_it_as_urgent(
+    room, make_family_member
+):
+    from forums.models import WatchedWord
+
+    WatchedWord.objects.create(phrase="idiot", action="block")
+    member = make_family_member()
+    join(room, member)
+    message, _ = service.send_message(room, member, body="hello")
+    edited, info = service.edit_message(room, member, message.pk, body="idiot, I want to die")
+    assert edited.state == Message.State.HELD and edited.urgent and info["crisis"]

@@ -32,6 +32,9 @@ CASES = [
     ("Someone sold us a miracle cure", False, FLAG, {"watched_word"}),
     ("I just want to go away forever", False, HOLD, {"crisis"}),
     ("idiot and miracle cure", False, BLOCK, {"watched_word"}),  # strongest tier wins
+    # crisis language outranks a block: held (urgent), never refused
+    ("I want to die, you idiot", False, HOLD, {"crisis", "watched_word"}),
+    ("idiot, I will go away forever", False, HOLD, {"crisis", "watched_word"}),
     # --- built-in crisis language ----------------------------------------------------
     ("I want to die", False, HOLD, {"crisis"}),
     ("Sometimes I think about suicide", False, HOLD, {"crisis"}),
