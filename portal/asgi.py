@@ -14,6 +14,7 @@ django_asgi_app = get_asgi_application()
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from django.conf import settings  # noqa: E402
 
 from portal.routing import websocket_urlpatterns  # noqa: E402
 
@@ -33,3 +34,4 @@ import gc  # noqa: E402
 
 gc.collect()
 gc.freeze()
+gc.set_threshold(*settings.GC_THRESHOLDS)  # full collections rare (see settings)

@@ -58,6 +58,30 @@ def is_moderator(user):
     return user.is_superuser or roles.has_role(user, roles.MODERATORS)
 
 
+def standing(user):
+    """``(is_moderator, is_verified_member)`` fresh from one query (the hot path's check)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models import Exists, OuterRef
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False, False
+    row = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            moderator=Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.MODERATORS)),
+            verified=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)),
+        )
+        .values_list("is_active", "is_superuser", "moderator", "verified")
+        .first()
+    )
+    if row is None or not row[0]:
+        return False, False
+    _active, superuser, moderator, verified = row
+    return bool(superuser or moderator), bool(verified and hasattr(user, "profile"))
+
+
 def is_verified_member(user):
     """A logged-in account with a display name and a verified email address."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -329,10 +353,10 @@ def page_before(room, user, before_id):
 _LOOK_UP = object()
 
 
-def connect_check(room, user, *, moderator=None, membership=_LOOK_UP):
+def connect_check(room, user, *, moderator=None, verified=None, membership=_LOOK_UP):
     """Why ``user`` may not open ``room`` (code, error, message), or None when they may.
 
-    ``moderator`` and ``membership`` may be passed when the caller already has them
+    ``moderator``, ``verified`` and ``membership`` may be passed when the caller has them
     (``membership`` locked inside its transaction), which saves their queries.
     """
     if not getattr(user, "is_authenticated", False):
@@ -343,7 +367,7 @@ def connect_check(room, user, *, moderator=None, membership=_LOOK_UP):
         return live.CLOSE_NOT_FOUND, protocol.NOT_FOUND, _("This room does not exist.")
     if moderator:
         return None
-    if not is_verified_member(user):
+    if not (is_verified_member(user) if verified is None else verified):
         return (
             live.CLOSE_FORBIDDEN,
             protocol.FORBIDDEN,
@@ -497,16 +521,19 @@ def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=Fa
         existing = Message.objects.filter(author=user, client_ref=client_ref).first()
         if existing is not None:
             return existing, _verdict_info(existing, None)
-    moderator = is_moderator(user)
+    moderator, verified = standing(user)
     user._is_room_moderator = moderator  # the frame built below needs it too
     if checkin and not moderator:
         raise protocol.ProtocolError(protocol.FORBIDDEN, _("Only moderators post check-ins."))
     if not moderator:
         ratelimit.take("rooms.send", user.pk, limit=SEND_LIMIT[0], period=SEND_LIMIT[1])
     with transaction.atomic():
-        room = _fresh_room(room)
+        # The room is read, not locked: messages of one room do not queue behind each
+        # other (a state change racing a send orders like one a moment before it). The
+        # membership is locked: a mute or ban and this member's send serialise.
+        room = Room.objects.get(pk=room.pk)
         membership = _locked_membership(room, user, create=moderator)
-        _require_access(room, user, moderator=moderator, membership=membership)
+        _require_access(room, user, moderator=moderator, verified=verified, membership=membership)
         if membership is None:
             raise protocol.ProtocolError(
                 GUIDELINES_REQUIRED, _("Please read and accept the room's guidelines first.")

@@ -301,17 +301,17 @@ def test_peer_rooms_is_in_the_navigation(client, make_family_member):
     )
 
 
-def test_posting_a_message_costs_at_most_nine_queries(
+def test_posting_a_message_costs_at_most_eight_queries(
     room, make_family_member, django_assert_max_num_queries
 ):
-    # Every chat message pays these on the hot path (bench/rooms_chat.py): moderator role,
-    # verified email, profile, room and membership locks, open hours, the insert and the
+    # Every chat message pays these on the hot path (bench/rooms_chat.py): role and
+    # verified email (one query), profile, room, membership lock, open hours, the insert and the
     # savepoint pair. The author's moderator flag and guidelines state are not re-read.
     member = make_family_member()
     join(room, member)
     service.send_message(room, member, body="warm up")
     member = type(member).objects.get(pk=member.pk)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         message, info = service.send_message(room, member, body="hello again")
     assert info["state"] == "visible" and message.membership.account_id == member.pk
 
@@ -354,3 +354,21 @@ def test_editing_a_message_into_crisis_with_a_blocked_word_holds_it_as_urgent(
     message, _ = service.send_message(room, member, body="hello")
     edited, info = service.edit_message(room, member, message.pk, body="idiot, I want to die")
     assert edited.state == Message.State.HELD and edited.urgent and info["crisis"]
+
+
+def test_standing_is_read_fresh_for_every_message(room, make_family_member, moderator):
+    from allauth.account.models import EmailAddress
+
+    member = make_family_member()
+    join(room, member)
+    service.send_message(room, member, body="hello")
+    EmailAddress.objects.filter(user=member).update(verified=False)
+    with pytest.raises(service.protocol.ProtocolError) as refused:
+        service.send_message(room, member, body="still here?")
+    assert refused.value.code == service.protocol.FORBIDDEN
+
+    service.send_message(room, moderator, body="Check-in: how is everyone?", checkin=True)
+    moderator.groups.clear()
+    with pytest.raises(service.protocol.ProtocolError) as refused:
+        service.send_message(room, moderator, body="Another check-in", checkin=True)
+    assert refused.value.code == service.protocol.FORBIDDEN

@@ -157,3 +157,25 @@ def test_whitenoise_serves_hashed_static_files_with_debug_off():
     assert status == "200"
     assert "max-age" in cache_control
     assert has_css == "True"
+
+
+GC_PROBE = """
+import gc
+import portal.asgi
+print(gc.get_threshold())
+"""
+
+
+def test_the_asgi_process_makes_full_garbage_collections_rare():
+    result = run_python(GC_PROBE, PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "(10000, 10, 100)"
+    tuned = run_python(GC_PROBE, {**PRODUCTION, "GC_THRESHOLDS": "5000,20,50"})
+    assert tuned.stdout.strip().splitlines()[-1] == "(5000, 20, 50)"
+
+
+def test_malformed_gc_thresholds_are_refused_with_a_clear_error():
+    for value in ("lots", "1,2", "0,10,10"):
+        result = run_python(GC_PROBE, {**PRODUCTION, "GC_THRESHOLDS": value})
+        assert result.returncode != 0
+        assert "GC_THRESHOLDS must be three whole numbers" in result.stderr
