@@ -163,7 +163,10 @@ if REDIS_URL:
             "CONFIG": {
                 # redis-py's asyncio pool defaults to 100 connections; a burst of
                 # websocket handshakes needs more.
-                "hosts": [{"address": REDIS_URL, "max_connections": 1000}],
+                # redis-py 8 reads with a 5 s socket timeout by default, the same as the
+                # layer's blocking BZPOPMIN: an idle receive raced it and failed every
+                # ~5 s, dropping a message popped at that instant. Reads wait longer.
+                "hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 15}],
                 "prefix": f"{CACHE_KEY_PREFIX}:asgi",
                 "capacity": 1500,
                 "expiry": 30,

@@ -1,6 +1,7 @@
 """The shared live-delivery core (forums.live, forums.protocol) with a minimal consumer."""
 
 import asyncio
+import os
 from typing import Annotated, Literal
 
 import pytest
@@ -178,3 +179,20 @@ async def test_two_daphne_processes_share_the_health_socket_and_start(daphne_pro
             assert '"hello"' in await socket.recv()
             await socket.send('{"type": "ping"}')
             assert '"pong"' in await socket.recv()
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="the Redis channel layer only")
+async def test_an_idle_redis_receive_waits_past_the_blocking_pop_without_an_error():
+    # channels-redis blocks in BZPOPMIN for 5 s; redis-py 8's default 5 s socket timeout
+    # raced it (a TimeoutError every ~5 s while a process was idle). It must just wait.
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    channel = await layer.new_channel()
+    receiving = asyncio.ensure_future(layer.receive(channel))
+    done, _pending = await asyncio.wait({receiving}, timeout=6.5)
+    assert not done, receiving.exception() if done else None
+    await layer.send(channel, {"type": "test.message", "text": "after the wait"})
+    message = await asyncio.wait_for(receiving, 5)
+    assert message["text"] == "after the wait"
+    await layer.flush()
