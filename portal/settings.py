@@ -320,7 +320,7 @@ if not DEBUG:
 # With 1,000+ sockets a process holds many long-lived objects, and CPython's default
 # thresholds (700, 10, 10) run a full collection every few seconds that stalls every
 # socket of the process for ~100-150 ms. (10000, 10, 100) makes full collections rare;
-# measured with bench/rooms_chat.py: p99 ~170-240 ms -> ~105-112 ms, same peak memory.
+# measured with bench/rooms_chat.py: p99 ~170-240 ms -> ~105-165 ms, same peak memory.
 try:
     GC_THRESHOLDS = tuple(env.list("GC_THRESHOLDS", cast=int, default=[10_000, 10, 100]))
 except ValueError as error:
