@@ -330,8 +330,6 @@ class RoomMessagePin(ClientFrame):
     pinned: bool = True
 
 
-QUEUE_FRAMES = FrameSet(PingFrame)  # the review queue only listens
-
 ROOM_FRAMES = FrameSet(
     PingFrame,
     RoomMessageSend,

@@ -3,12 +3,8 @@
 Every frame calls a service with fresh data (a banned member or a demoted moderator is
 refused at the next frame); acks go out only after the service committed. Held
 messages and moderator frames travel to an audience (``moderators``, ``user:<id>``); a
-ban is a control message that closes the member's sockets at once. A moderator's
-socket re-checks the role before delivering (at most every MODERATOR_RECHECK_SECONDS):
-one removed from the role stops receiving held messages and reconnects as a member.
+ban is a control message that closes the member's sockets at once.
 """
-
-import time
 
 from channels.db import database_sync_to_async
 from django.urls import path
@@ -17,13 +13,10 @@ from forums import live, protocol
 from forums.models import Room
 from forums.services import rooms as service
 
-MODERATOR_RECHECK_SECONDS = 15
-
 
 class RoomConsumer(live.LiveConsumer):
     frames = protocol.ROOM_FRAMES
     presence_members = True
-    _checked_at = 0.0
 
     accepted = False
     is_moderator = False
@@ -37,7 +30,6 @@ class RoomConsumer(live.LiveConsumer):
         if refusal is not None:
             raise live.Refuse(*refusal)
         self.is_moderator = await database_sync_to_async(service.is_moderator)(self.user)
-        self._checked_at = time.monotonic()
         self.display_name = await database_sync_to_async(service.display_name)(self.user)
         self.topic = self.room.topic
         tags = {service.author_tag(self.user.pk)}
@@ -61,28 +53,10 @@ class RoomConsumer(live.LiveConsumer):
         return frame
 
     async def deliver(self, text):
-        # A moderator's socket receives held messages (crisis holds included): check the
-        # role is still held before delivering, so a moderator removed from the role
-        # stops receiving them within MODERATOR_RECHECK_SECONDS.
-        if self.is_moderator and time.monotonic() - self._checked_at > MODERATOR_RECHECK_SECONDS:
-            self._checked_at = time.monotonic()
-            if not await database_sync_to_async(service.is_moderator)(self.user):
-                await self._revoke_moderation()
-                return
         # Until the guidelines are accepted this socket sees the room, not its messages.
         if not self.accepted and not text.startswith(('{"type":"presence"', '{"type":"room.')):
             return
         await super().deliver(text)
-
-    async def _revoke_moderation(self):
-        self.is_moderator = False
-        self.tags = frozenset({service.author_tag(self.user.pk)})
-        await self.send_frame(
-            protocol.error_frame(
-                protocol.FORBIDDEN, "You are no longer a moderator here; reconnecting."
-            )
-        )
-        await self.close(code=live.CLOSE_RECONNECT)
 
     def presence_entry(self):
         if not self.accepted:
@@ -195,39 +169,4 @@ class RoomConsumer(live.LiveConsumer):
         await self._ack(frame, message.pk)
 
 
-class QueueConsumer(live.LiveConsumer):
-    """``/ws/moderation/``: tells a moderator's review-queue page when the queue changed.
-
-    Frames carry no message text or names (the page refetches over HTTP); the role is
-    checked at connect and again before delivering, like a room's moderator socket."""
-
-    frames = protocol.QUEUE_FRAMES
-    _checked_at = 0.0
-
-    async def open(self):
-        if not getattr(self.user, "is_authenticated", False):
-            raise live.Refuse(live.CLOSE_LOGIN_REQUIRED, protocol.LOGIN_REQUIRED, "Please log in.")
-        if not await database_sync_to_async(service.is_moderator)(self.user):
-            raise live.Refuse(live.CLOSE_FORBIDDEN, protocol.FORBIDDEN, "Moderators only.")
-        self._checked_at = time.monotonic()
-        self.topic = service.QUEUE_TOPIC
-        self.tags = frozenset({service.MODERATOR_AUDIENCE})
-
-    async def snapshot(self):
-        return {"type": "snapshot"}
-
-    async def deliver(self, text):
-        if time.monotonic() - self._checked_at > MODERATOR_RECHECK_SECONDS:
-            self._checked_at = time.monotonic()
-            if not await database_sync_to_async(service.is_moderator)(self.user):
-                self.tags = frozenset()
-                await self.send_frame(protocol.error_frame(protocol.FORBIDDEN, "Moderators only."))
-                await self.close(code=live.CLOSE_FORBIDDEN)
-                return
-        await super().deliver(text)
-
-
-websocket_urlpatterns = [
-    path("ws/rooms/<slug:slug>/", RoomConsumer.as_asgi()),
-    path("ws/moderation/", QueueConsumer.as_asgi()),
-]
+websocket_urlpatterns = [path("ws/rooms/<slug:slug>/", RoomConsumer.as_asgi())]

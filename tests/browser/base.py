@@ -95,17 +95,6 @@ class PortalBrowserTestCase(ChannelsLiveServerTestCase):
         # event loops that are gone. Give the child fresh ones.
         SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
         channel_layers.backends.clear()
-        # (3) On PostgreSQL, psycopg's connection pool (shared per alias by the class):
-        # its worker threads are not in the child, and its idle connections' sockets
-        # would be shared with this process. The first request in the server then waited
-        # for a connection forever (seen after the websocket tests). Close it here; each
-        # process opens its own on first use. (Only the pool: a connection this process
-        # has checked out stays usable, and goes back to — and is closed by — its old
-        # pool; closing connections here broke a class that starts inside an atomic block.)
-        for connection in connections.all():
-            close_pool = getattr(connection, "close_pool", None)
-            if close_pool is not None:
-                close_pool()
 
         # Sync Playwright (started below) runs an event loop in this thread. While it
         # runs, `django.db.connections` keeps connections per context instead of per
