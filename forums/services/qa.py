@@ -21,7 +21,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forums import live, protocol, ratelimit
+from forums import live, protocol, ratelimit, screening
 from forums.models import (
     ANONYMOUS_NAME,
     FORMER_MEMBER_NAME,
@@ -253,16 +253,11 @@ def ask_question(session_id, user, text, *, anonymous=False, client_ref=None):
                     protocol.CONFLICT, _("That reference was already used elsewhere.")
                 )
             return existing, None, False
-    session = QASession.objects.filter(pk=session_id).first()
-    if session is None:
-        raise protocol.ProtocolError(protocol.NOT_FOUND, _("This session no longer exists."))
-    if not session.is_open:
-        raise protocol.ProtocolError(
-            protocol.CONFLICT,
-            _("This session is closed to new questions.")
-            if session.is_closed
-            else _("Questions open when the session starts."),
-        )
+    session = _open_session(
+        session_id,
+        closed=_("This session is closed to new questions."),
+        not_yet=_("Questions open when the session starts."),
+    )
     text = (text or "").strip()
     if not text:
         raise protocol.ProtocolError(
@@ -281,14 +276,12 @@ def ask_question(session_id, user, text, *, anonymous=False, client_ref=None):
             _("This session does not take anonymous questions."),
             fields={"anonymous": _("Not allowed in this session.")},
         )
+    # A crisis with a blocked word is held, never blocked: screen() decides that.
     verdict = moderation.screen_text(text)
-    # Crisis language outranks a blocked word: refusing it would drop a family in crisis
-    # with nothing stored for a moderator to act on. It is held as urgent instead (the
-    # author sees the crisis resources, verdict.explanation puts crisis first).
-    if verdict.action == "block" and not verdict.crisis:
+    if verdict.action == screening.BLOCK:
         raise protocol.ProtocolError(protocol.BLOCKED, verdict.explanation)
     ratelimit.take("qa.ask", user.pk, limit=ASK_LIMIT[0], period=ASK_LIMIT[1])
-    held = session.premoderation or verdict.action != "allow"
+    held = session.premoderation or verdict.action != screening.ALLOW
     try:
         with transaction.atomic():
             question = Question.objects.create(
@@ -313,6 +306,16 @@ def ask_question(session_id, user, text, *, anonymous=False, client_ref=None):
     return question, verdict, True
 
 
+def _open_session(session_id, *, closed, not_yet):
+    """The session, if it exists and is open; else not_found, or conflict saying why."""
+    session = QASession.objects.filter(pk=session_id).first()
+    if session is None:
+        raise protocol.ProtocolError(protocol.NOT_FOUND, _("This session no longer exists."))
+    if not session.is_open:
+        raise protocol.ProtocolError(protocol.CONFLICT, closed if session.is_closed else not_yet)
+    return session
+
+
 # --- voting ------------------------------------------------------------------------------
 def vote(session_id, user, question_id, up):
     """Add (``up``) or remove the account's vote; return the question's new tally.
@@ -324,16 +327,11 @@ def vote(session_id, user, question_id, up):
     _require_account(user)
     ratelimit.take("qa.vote", user.pk, limit=VOTE_LIMIT[0], period=VOTE_LIMIT[1])
     with transaction.atomic():
-        session = QASession.objects.filter(pk=session_id).first()
-        if session is None:
-            raise protocol.ProtocolError(protocol.NOT_FOUND, _("This session no longer exists."))
-        if not session.is_open:
-            raise protocol.ProtocolError(
-                protocol.CONFLICT,
-                _("This session is closed.")
-                if session.is_closed
-                else _("Voting opens when the session starts."),
-            )
+        session = _open_session(
+            session_id,
+            closed=_("This session is closed."),
+            not_yet=_("Voting opens when the session starts."),
+        )
         question = _locked_question(session, question_id)
         if not question.is_public and question.author_id != user.pk:
             # Answer exactly as for an id that does not exist: a family must not learn
