@@ -53,6 +53,7 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_FORBIDDEN = 4403
 CLOSE_BANNED = 4408
 CLOSE_LOGIN_REQUIRED = 4401
+CLOSE_RECONNECT = 4000  # the account's standing changed: reconnect and resync
 
 
 _coalescers: dict[str, tuple] = {}

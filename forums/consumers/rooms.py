@@ -3,8 +3,12 @@
 Every frame calls a service with fresh data (a banned member or a demoted moderator is
 refused at the next frame); acks go out only after the service committed. Held
 messages and moderator frames travel to an audience (``moderators``, ``user:<id>``); a
-ban is a control message that closes the member's sockets at once.
+ban is a control message that closes the member's sockets at once. A moderator's
+socket re-checks the role before delivering (at most every MODERATOR_RECHECK_SECONDS):
+one removed from the role stops receiving held messages and reconnects as a member.
 """
+
+import time
 
 from channels.db import database_sync_to_async
 from django.urls import path
@@ -13,10 +17,13 @@ from forums import live, protocol
 from forums.models import Room
 from forums.services import rooms as service
 
+MODERATOR_RECHECK_SECONDS = 15
+
 
 class RoomConsumer(live.LiveConsumer):
     frames = protocol.ROOM_FRAMES
     presence_members = True
+    _checked_at = 0.0
 
     accepted = False
     is_moderator = False
@@ -30,6 +37,7 @@ class RoomConsumer(live.LiveConsumer):
         if refusal is not None:
             raise live.Refuse(*refusal)
         self.is_moderator = await database_sync_to_async(service.is_moderator)(self.user)
+        self._checked_at = time.monotonic()
         self.display_name = await database_sync_to_async(service.display_name)(self.user)
         self.topic = self.room.topic
         tags = {service.author_tag(self.user.pk)}
@@ -53,10 +61,28 @@ class RoomConsumer(live.LiveConsumer):
         return frame
 
     async def deliver(self, text):
+        # A moderator's socket receives held messages (crisis holds included): check the
+        # role is still held before delivering, so a moderator removed from the role
+        # stops receiving them within MODERATOR_RECHECK_SECONDS.
+        if self.is_moderator and time.monotonic() - self._checked_at > MODERATOR_RECHECK_SECONDS:
+            self._checked_at = time.monotonic()
+            if not await database_sync_to_async(service.is_moderator)(self.user):
+                await self._revoke_moderation()
+                return
         # Until the guidelines are accepted this socket sees the room, not its messages.
         if not self.accepted and not text.startswith(('{"type":"presence"', '{"type":"room.')):
             return
         await super().deliver(text)
+
+    async def _revoke_moderation(self):
+        self.is_moderator = False
+        self.tags = frozenset({service.author_tag(self.user.pk)})
+        await self.send_frame(
+            protocol.error_frame(
+                protocol.FORBIDDEN, "You are no longer a moderator here; reconnecting."
+            )
+        )
+        await self.close(code=live.CLOSE_RECONNECT)
 
     def presence_entry(self):
         if not self.accepted:

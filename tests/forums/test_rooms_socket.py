@@ -170,6 +170,30 @@ async def test_a_member_banned_while_connected_is_disconnected(member, moderator
     await mod.disconnect()
 
 
+async def test_a_moderator_removed_from_the_role_stops_receiving_held_messages(
+    member, moderator, room, monkeypatch
+):
+    from forums.consumers import rooms as room_consumers
+
+    mod, _ = await opened(moderator)
+    monkeypatch.setattr(room_consumers, "MODERATOR_RECHECK_SECONDS", 0)
+    await database_sync_to_async(moderator.groups.clear)()
+    socket, _ = await opened(member)
+    ack = await send(socket, "message.send", body="Call me on 555-201-3344")
+    assert ack["type"] == "ack" and ack["state"] == "held"
+    error = await until(mod, "error")
+    assert error["code"] == protocol.FORBIDDEN
+    frames = [error]
+    while True:
+        output = await mod.receive_output(timeout=5)
+        if output["type"] == "websocket.close":
+            assert output["code"] == live.CLOSE_RECONNECT
+            break
+        frames.append(output)
+    assert "555-201-3344" not in str(frames) + str(getattr(mod, "seen", []))
+    await socket.disconnect()
+
+
 async def test_a_muted_member_gets_an_error_frame(member, room):
     from datetime import timedelta
 
