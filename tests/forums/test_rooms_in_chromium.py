@@ -1,11 +1,14 @@
 """Peer rooms in a real Chromium: two families chat, a report, a moderator's removal,
 a crisis message, inert XSS, and axe-core on the room list, a room and the queue."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from forums.models import Room
+from forums.models import ModerationAction, Room, RoomMembership
 from portal import roles
 from tests.browser.base import NARROW, PortalBrowserTestCase
 
@@ -63,13 +66,37 @@ class RoomsInChromiumTests(PortalBrowserTestCase):
             "Thank you. A moderator will look at it."
         )
 
-        moderator.once("dialog", lambda dialog: dialog.accept("Unkind to another member"))
-        moderator.locator("#messages li", has_text=rude).get_by_role(
-            "button", name="Remove"
-        ).click()
+        rude_there = moderator.locator("#messages li", has_text=rude)
+        # Mute first, for a day, from the moderation dialog (reason optional).
+        rude_there.get_by_role("button", name="Mute").click()
+        dialog = moderator.get_by_role("dialog", name="Pause this member’s posting")
+        expect(dialog).to_be_visible()
+        dialog.get_by_label("For how long").select_option(label="1 day")
+        dialog.get_by_role("button", name="Confirm").click()
+        expect(dialog).to_be_hidden()
+        expect(rude_there.get_by_role("button", name="Mute")).to_be_focused()
+        self.say(steady, "One more thing")
+        expect(steady.locator("#composer-status")).to_contain_text("paused your posting")
+
+        # Removing needs a reason: an empty one keeps the dialog open.
+        rude_there.get_by_role("button", name="Remove").click()
+        dialog = moderator.get_by_role("dialog", name="Remove this message")
+        dialog.get_by_role("button", name="Confirm").click()
+        expect(dialog).to_be_visible()
+        dialog.get_by_label("Reason").fill("Unkind to another member")
+        dialog.get_by_role("button", name="Confirm").click()
         expect(hopeful.locator("#messages")).not_to_contain_text(rude)
         expect(steady.locator("#messages")).not_to_contain_text(rude)
         expect(moderator.locator("#messages")).not_to_contain_text(rude)
+        actions = ModerationAction.objects.filter(
+            action__in=["room.member.mute", "room.message.remove"]
+        )
+        self.assertEqual(
+            sorted(actions.values_list("action", "reason")),
+            [("room.member.mute", ""), ("room.message.remove", "Unkind to another member")],
+        )
+        muted = RoomMembership.objects.get(account__email="steady@example.test").muted_until
+        self.assertGreater(muted, timezone.now() + timedelta(hours=23))
 
     def test_a_crisis_message_shows_resources_and_alerts_the_moderator(self):
         moderator = self.enter_room("mod@example.test")
@@ -97,6 +124,12 @@ class RoomsInChromiumTests(PortalBrowserTestCase):
             expect(page.locator("#room-connection")).to_have_text("Connected")
             expect(page.locator("#messages")).to_contain_text("555-201-3344")
 
+        def mute_dialog(page):
+            room(page)
+            held = page.locator("#messages li", has_text="555-201-3344")
+            held.get_by_role("button", name="Mute").click()
+            expect(page.get_by_role("dialog", name="Pause this member’s posting")).to_be_visible()
+
         def queue(page):
             page.goto(self.url("/moderation/"))
             expect(page.locator("main h1")).to_have_text("Review queue")
@@ -109,5 +142,7 @@ class RoomsInChromiumTests(PortalBrowserTestCase):
             member, {"room list": rooms, "room (member)": room}, max_width=320
         )
         self.assert_pages_pass_audit(
-            moderator, {"room (moderator)": room, "queue": queue, "log": log}, max_width=320
+            moderator,
+            {"room (moderator)": room, "mute dialog": mute_dialog, "queue": queue, "log": log},
+            max_width=320,
         )

@@ -134,22 +134,14 @@ function renderMessage(message) {
       actions.append(button(T.release, () => moderatorAction({ type: "message.release", message_id: message.id })));
     }
     actions.append(
-      button(T.remove, () => {
-        const reason = window.prompt(T.reasonPrompt);
-        if (reason && reason.trim()) moderatorAction({ type: "message.remove", message_id: message.id, reason: reason.trim() });
-      }, "button--danger-outline"),
+      button(T.remove, (event) => openModeration("remove", { type: "message.remove", message_id: message.id }, event.currentTarget), "button--danger-outline"),
     );
     if (message.state === "visible") {
       actions.append(button(message.pinned ? T.unpin : T.pin, () => moderatorAction({ type: "message.pin", message_id: message.id, pinned: !message.pinned })));
     }
     if (message.member_id && !message.moderator) {
-      actions.append(button(T.mute, () => moderatorAction({ type: "member.mute", member_id: message.member_id, minutes: 60 })));
-      actions.append(
-        button(T.ban, () => {
-          const reason = window.prompt(T.reasonPrompt);
-          if (reason && reason.trim()) moderatorAction({ type: "member.ban", member_id: message.member_id, reason: reason.trim() });
-        }),
-      );
+      actions.append(button(T.mute, (event) => openModeration("mute", { type: "member.mute", member_id: message.member_id }, event.currentTarget)));
+      actions.append(button(T.ban, (event) => openModeration("ban", { type: "member.ban", member_id: message.member_id }, event.currentTarget)));
       actions.append(button(T.who, () => moderatorAction({ type: "member.identify", member_id: message.member_id })));
     }
   }
@@ -352,6 +344,53 @@ els.reportForm.addEventListener("submit", (event) => {
   const focusable = node && node.querySelector("button");
   if (focusable) focusable.focus();
 });
+
+// Remove, mute and ban ask in one dialog: a reason (required to remove or ban, optional
+// to mute) and, to mute, for how long. Focus goes back to the button that opened it.
+const mod = {
+  dialog: document.getElementById("mod-dialog"),
+  form: document.getElementById("mod-form"),
+  heading: document.getElementById("mod-heading"),
+  durationRow: document.getElementById("mod-duration-row"),
+  duration: document.getElementById("mod-duration"),
+  reason: document.getElementById("mod-reason"),
+  cancel: document.getElementById("mod-cancel"),
+};
+let modPending = null;
+
+function openModeration(kind, frame, opener) {
+  if (!mod.dialog) return;
+  modPending = { kind, frame, opener };
+  mod.form.reset();
+  mod.heading.textContent = mod.dialog.dataset[`title${kind[0].toUpperCase()}${kind.slice(1)}`];
+  mod.durationRow.hidden = kind !== "mute";
+  mod.reason.required = kind !== "mute";
+  mod.dialog.showModal();
+}
+
+function closeModeration() {
+  const opener = modPending && modPending.opener;
+  modPending = null;
+  mod.dialog.close();
+  if (opener && opener.isConnected) opener.focus();
+}
+
+if (mod.dialog) {
+  mod.cancel.addEventListener("click", closeModeration);
+  mod.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!modPending) return;
+    const reason = mod.reason.value.trim();
+    if (mod.reason.required && !reason) {
+      mod.reason.focus();
+      return;
+    }
+    const frame = { ...modPending.frame, reason };
+    if (modPending.kind === "mute") frame.minutes = Number(mod.duration.value);
+    closeModeration();
+    moderatorAction(frame);
+  });
+}
 
 els.older.addEventListener("click", () => {
   const first = Math.min(...Array.from(messages.keys()).filter((id) => document.getElementById(`message-${id}`)));
