@@ -330,6 +330,8 @@ class RoomMessagePin(ClientFrame):
     pinned: bool = True
 
 
+QUEUE_FRAMES = FrameSet(PingFrame)  # the review queue only listens
+
 ROOM_FRAMES = FrameSet(
     PingFrame,
     RoomMessageSend,

@@ -1,4 +1,5 @@
-"""Room edits made in Wagtail admin reach connected members live (room.updated)."""
+"""Room edits made in Wagtail admin reach connected members live (room.updated); held
+messages and flags, from any path, tell open review-queue pages to refresh."""
 
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -16,7 +17,38 @@ def _room_saved(sender, instance, created, update_fields=None, **kwargs):
     transaction.on_commit(lambda: live.send_relay(message))
 
 
+def _queue_touched(sender, instance, created=False, update_fields=None, **kwargs):
+    """A message held, released or removed, a flag raised or resolved: the queue changed.
+
+    The frame says only that (and whether a crisis hold arrived): the page fetches the
+    queue again over HTTP, where the moderator's permission is checked."""
+    from forums.models import Flag, Message
+    from forums.services import rooms
+
+    if sender is Message:
+        held = instance.state == Message.State.HELD
+        if created and not held:
+            return
+        if not created and update_fields is not None and "state" not in update_fields:
+            return
+        urgent = bool(held and instance.urgent)
+    elif sender is Flag:
+        urgent = False
+    else:
+        return
+    rooms.queue_changed(urgent=urgent)
+
+
 def connect():
-    from forums.models import Room
+    from django.db.models.signals import post_delete
+
+    from forums.models import Flag, Message, Room
 
     post_save.connect(_room_saved, sender=Room, dispatch_uid="forums.rooms.room_saved")
+    for model in (Message, Flag):
+        post_save.connect(
+            _queue_touched, sender=model, dispatch_uid=f"forums.rooms.queue.{model.__name__}"
+        )
+        post_delete.connect(
+            _queue_touched, sender=model, dispatch_uid=f"forums.rooms.queue.del.{model.__name__}"
+        )

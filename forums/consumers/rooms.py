@@ -195,4 +195,39 @@ class RoomConsumer(live.LiveConsumer):
         await self._ack(frame, message.pk)
 
 
-websocket_urlpatterns = [path("ws/rooms/<slug:slug>/", RoomConsumer.as_asgi())]
+class QueueConsumer(live.LiveConsumer):
+    """``/ws/moderation/``: tells a moderator's review-queue page when the queue changed.
+
+    Frames carry no message text or names (the page refetches over HTTP); the role is
+    checked at connect and again before delivering, like a room's moderator socket."""
+
+    frames = protocol.QUEUE_FRAMES
+    _checked_at = 0.0
+
+    async def open(self):
+        if not getattr(self.user, "is_authenticated", False):
+            raise live.Refuse(live.CLOSE_LOGIN_REQUIRED, protocol.LOGIN_REQUIRED, "Please log in.")
+        if not await database_sync_to_async(service.is_moderator)(self.user):
+            raise live.Refuse(live.CLOSE_FORBIDDEN, protocol.FORBIDDEN, "Moderators only.")
+        self._checked_at = time.monotonic()
+        self.topic = service.QUEUE_TOPIC
+        self.tags = frozenset({service.MODERATOR_AUDIENCE})
+
+    async def snapshot(self):
+        return {"type": "snapshot"}
+
+    async def deliver(self, text):
+        if time.monotonic() - self._checked_at > MODERATOR_RECHECK_SECONDS:
+            self._checked_at = time.monotonic()
+            if not await database_sync_to_async(service.is_moderator)(self.user):
+                self.tags = frozenset()
+                await self.send_frame(protocol.error_frame(protocol.FORBIDDEN, "Moderators only."))
+                await self.close(code=live.CLOSE_FORBIDDEN)
+                return
+        await super().deliver(text)
+
+
+websocket_urlpatterns = [
+    path("ws/rooms/<slug:slug>/", RoomConsumer.as_asgi()),
+    path("ws/moderation/", QueueConsumer.as_asgi()),
+]

@@ -41,6 +41,7 @@ FIRST_MESSAGES_EXPLANATION = _(
     "Welcome! A new member's first messages are checked by a moderator before they appear."
 )
 MODERATOR_AUDIENCE = "moderators"
+QUEUE_TOPIC = "moderation.queue"  # review-queue pages listen here (moderators only)
 
 # Error codes of this feature (stable; clients and tests rely on them).
 GUIDELINES_REQUIRED = "guidelines_required"
@@ -1021,6 +1022,11 @@ def identify_member(room, actor, member_id):
 
 
 # --- review queue -------------------------------------------------------------------------------
+def queue_changed(*, urgent=False):
+    """Tell open review-queue pages to fetch the queue again (after the commit)."""
+    live.broadcast_on_commit(QUEUE_TOPIC, {"type": "queue.changed", "urgent": bool(urgent)})
+
+
 def review_queue(user):
     """The queue across rooms, urgent first: crisis holds, then flags, then other holds."""
     _require_moderator(user)

@@ -108,6 +108,24 @@ class RoomsInChromiumTests(PortalBrowserTestCase):
         expect(moderator.locator("#mod-alerts")).to_contain_text("crisis")
         expect(moderator.locator("#messages")).to_contain_text("I don't want to live anymore")
 
+    def test_the_review_queue_shows_a_new_crisis_hold_without_reloading(self):
+        moderator = self.open_page()
+        self.log_in(moderator, "mod@example.test")
+        moderator.goto(self.url("/moderation/"))
+        expect(moderator.locator("main h1")).to_have_text("Review queue")
+        expect(moderator.locator("#queue-live [role=status]")).to_have_text("0 items waiting.")
+        moderator.evaluate("window.sameDocument = true")
+
+        hopeful = self.enter_room("hopeful@example.test")
+        self.say(hopeful, "I don't want to live anymore")
+        crisis = moderator.locator("section", has=moderator.locator("#crisis-queue"))
+        expect(crisis).to_contain_text("I don't want to live anymore")
+        expect(moderator.locator("#queue-live [role=status]")).to_have_text("1 item waiting.")
+        expect(moderator.locator("#queue-urgent")).to_have_text(
+            "Urgent: a new crisis hold is in the queue."
+        )
+        self.assertTrue(moderator.evaluate("window.sameDocument"))  # no reload
+
     def test_room_list_room_and_queue_pass_axe(self):
         member = self.enter_room("hopeful@example.test", viewport=NARROW)
         self.say(member, "Call me on 555-201-3344")

@@ -515,3 +515,50 @@ async def test_reports_of_one_member_are_not_flag_counts_others_can_see(member, 
     await send(socket, "message.flag", ref="again", message_id=message.pk, reason="spam")
     assert await database_sync_to_async(Flag.objects.count)() == 1
     await socket.disconnect()
+
+
+# --- the review queue, live ----------------------------------------------------------------
+async def queue_socket(user):
+    cookie = await database_sync_to_async(session_cookie)(user)
+    communicator = WebsocketCommunicator(
+        application, "/ws/moderation/", headers=[ORIGIN, (b"cookie", cookie.encode())]
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+async def test_the_queue_socket_is_for_moderators_only(member):
+    socket = await queue_socket(member)
+    error = await socket.receive_json_from(timeout=5)
+    assert error["code"] == protocol.FORBIDDEN
+    assert await closed_with(socket) == live.CLOSE_FORBIDDEN
+
+
+async def test_the_queue_socket_says_when_the_queue_changed_and_nothing_more(
+    member, other, moderator
+):
+    queue = await queue_socket(moderator)
+    assert (await queue.receive_json_from(timeout=5))["type"] == "snapshot"
+    socket, _ = await opened(member)
+
+    ack = await send(socket, "message.send", ref="plain", body="Hello everyone")
+    assert ack["state"] == "visible"
+    assert await queue.receive_nothing(timeout=0.3)  # a visible message is not queue work
+
+    ack = await send(socket, "message.send", ref="phone", body="Call me on 555-201-3344")
+    assert ack["state"] == "held"
+    changed = await queue.receive_json_from(timeout=5)
+    assert changed == {"type": "queue.changed", "urgent": False}
+
+    ack = await send(socket, "message.send", ref="crisis", body="I want to end my life")
+    changed = await queue.receive_json_from(timeout=5)
+    assert changed == {"type": "queue.changed", "urgent": True}
+
+    reporter, snapshot = await opened(other)
+    visible = next(m for m in snapshot["messages"] if m["body"] == "Hello everyone")
+    ack = await send(reporter, "message.flag", ref="flag", message_id=visible["id"], reason="other")
+    assert ack["type"] == "ack"
+    assert (await queue.receive_json_from(timeout=5))["type"] == "queue.changed"
+    for communicator in (queue, socket, reporter):
+        await communicator.disconnect()
