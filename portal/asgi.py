@@ -5,16 +5,22 @@ daphne portal.asgi:application
 
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 # Django must be set up before anything imports models (consumers do).
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+from django.conf import settings  # noqa: E402
+
+from portal.http_slots import BoundedASGIHandler  # noqa: E402
+
+# What get_asgi_application() returns, with a bound on the requests in Django at once.
+django_asgi_app = BoundedASGIHandler(settings.HTTP_MAX_CONCURRENCY)
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from django.conf import settings  # noqa: E402
 
 from portal.routing import websocket_urlpatterns  # noqa: E402
 

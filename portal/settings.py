@@ -150,6 +150,23 @@ else:
         DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
         DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
+# At most this many HTTP requests inside Django at once per daphne process; the rest wait
+# in the event loop, in arrival order (portal/http_slots.py; 0 = no bound). SQLite takes
+# one writer at a time, so a few are enough; on PostgreSQL, as many as the pool has
+# connections. Measured with bench/event_signups.py (bench/README.md).
+_default_http_slots = (
+    4
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    else DATABASES["default"].get("OPTIONS", {}).get("pool", {}).get("max_size", 0)
+)
+_bad_http_slots = "HTTP_MAX_CONCURRENCY must be a whole number (0 = no bound)"
+try:
+    HTTP_MAX_CONCURRENCY = env.int("HTTP_MAX_CONCURRENCY", default=_default_http_slots)
+except ValueError as error:
+    raise ImproperlyConfigured(_bad_http_slots) from error
+if HTTP_MAX_CONCURRENCY < 0:
+    raise ImproperlyConfigured(_bad_http_slots)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 

@@ -179,3 +179,32 @@ def test_malformed_gc_thresholds_are_refused_with_a_clear_error():
         result = run_python(GC_PROBE, {**PRODUCTION, "GC_THRESHOLDS": value})
         assert result.returncode != 0
         assert "GC_THRESHOLDS must be three whole numbers" in result.stderr
+
+
+SLOTS_PROBE = """
+import django
+from django.conf import settings
+django.setup()
+print(settings.HTTP_MAX_CONCURRENCY)
+"""
+
+
+def test_http_requests_in_django_at_once_are_bounded_by_the_database_in_use():
+    def slots(**env):
+        result = run_python(SLOTS_PROBE, {**PRODUCTION, **env})
+        assert result.returncode == 0, result.stderr
+        return int(result.stdout.strip().splitlines()[-1])
+
+    assert slots() == 4  # SQLite: one writer at a time
+    postgres = "postgres://postgres@127.0.0.1:5432/portal_probe"
+    assert slots(DATABASE_URL=postgres) == 20  # as many as the pool has connections
+    assert slots(DATABASE_URL=postgres, DATABASE_POOL_MAX_SIZE="12") == 12
+    assert slots(HTTP_MAX_CONCURRENCY="0") == 0  # no bound
+    assert slots(HTTP_MAX_CONCURRENCY="9") == 9
+
+
+def test_a_malformed_http_bound_is_refused_with_a_clear_error():
+    for value in ("many", "-1"):
+        result = run_python(SLOTS_PROBE, {**PRODUCTION, "HTTP_MAX_CONCURRENCY": value})
+        assert result.returncode != 0
+        assert "HTTP_MAX_CONCURRENCY must be a whole number" in result.stderr
