@@ -47,6 +47,28 @@ AXE_OPTIONS = {
 PASSWORD = "a-Long-test-passphrase-42"
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 
+
+# psycopg's connection pool (PostgreSQL: one per alias, kept on Django's DatabaseWrapper
+# class). The daphne child forked by the browser tests inherits the pool object but not
+# its worker threads, so its first request waited for a connection forever (Chromium
+# timed out at the first page when tests/forums ran alone on PostgreSQL). In the child
+# only, set the inherited pools aside so that the server opens its own. They are kept
+# referenced, never closed: their connections' sockets are still the parent's, and
+# closing (or collecting) them would end the parent's sessions.
+_pools_inherited_by_this_child = []
+
+
+def _own_pools_in_the_child():
+    try:
+        from django.db.backends.postgresql.base import DatabaseWrapper
+    except ImportError:  # psycopg not installed: no pools to set aside
+        return
+    _pools_inherited_by_this_child.append(dict(DatabaseWrapper._connection_pools))
+    DatabaseWrapper._connection_pools.clear()
+
+
+os.register_at_fork(after_in_child=_own_pools_in_the_child)
+
 axe = Axe()
 
 
