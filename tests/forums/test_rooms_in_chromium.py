@@ -59,6 +59,26 @@ class RoomsInChromiumTests(PortalBrowserTestCase):
         self.assertIsNone(steady.evaluate("window.pwned"))
         self.assertEqual(steady.locator("#messages img").count(), 0)
 
+        # Editing my own message happens in place (Escape cancels), and everyone sees the
+        # new text, as text.
+        # (By id: while it is edited, the text is in the field, not in the item.)
+        mine_id = hopeful.locator("#messages li", has_text="Hard week").get_attribute("id")
+        mine = hopeful.locator(f"#{mine_id}")
+        mine.get_by_role("button", name="Edit").click()
+        field = mine.get_by_label("Edit your message")
+        expect(field).to_be_focused()
+        expect(field).to_have_value("Hard week. <img src=x onerror=window.pwned=1> Anyone else?")
+        field.press("Escape")
+        expect(mine.get_by_role("button", name="Edit")).to_be_focused()
+        mine.get_by_role("button", name="Edit").click()
+        field.fill("Hard week, better today. <b>Anyone else?</b>")
+        mine.get_by_role("button", name="Save").click()
+        expect(mine.get_by_role("button", name="Edit")).to_be_focused()
+        edited = steady.locator("#messages li", has_text="better today")
+        expect(edited).to_contain_text("Hard week, better today. <b>Anyone else?</b>")
+        expect(edited).to_contain_text("(edited)")
+        self.assertEqual(steady.locator("#messages b").count(), 0)
+
         message.get_by_role("button", name="Report").click()
         hopeful.get_by_label("Harassment or unkindness").check()
         hopeful.get_by_role("button", name="Send report").click()
@@ -148,6 +168,13 @@ class RoomsInChromiumTests(PortalBrowserTestCase):
             held.get_by_role("button", name="Mute").click()
             expect(page.get_by_role("dialog", name="Pause this member’s posting")).to_be_visible()
 
+        def editing(page):
+            room(page)
+            own_id = page.locator("#messages li", has_text="555-201-3344").get_attribute("id")
+            own = page.locator(f"#{own_id}")
+            own.get_by_role("button", name="Edit").click()
+            expect(own.get_by_label("Edit your message")).to_be_focused()
+
         def queue(page):
             page.goto(self.url("/moderation/"))
             expect(page.locator("main h1")).to_have_text("Review queue")
@@ -157,7 +184,9 @@ class RoomsInChromiumTests(PortalBrowserTestCase):
             expect(page.locator("main h1")).to_have_text("Moderation log")
 
         self.assert_pages_pass_audit(
-            member, {"room list": rooms, "room (member)": room}, max_width=320
+            member,
+            {"room list": rooms, "room (member)": room, "editing a message": editing},
+            max_width=320,
         )
         self.assert_pages_pass_audit(
             moderator,

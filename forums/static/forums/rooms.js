@@ -47,6 +47,7 @@ let room = {};
 let lastId = 0;
 let replyTo = null;
 let reportTarget = null;
+let editing = null; // { id, draft, error } while I edit one of my messages in place
 
 function el(tag, className, text) {
   const node = document.createElement(tag);
@@ -102,7 +103,8 @@ function renderMessage(message) {
       quote.textContent = `${T.replyingTo} ${message.reply_to.author}: ${message.reply_to.excerpt}`;
       item.append(quote);
     }
-    item.append(el("p", "message__body", message.body));
+    if (editing && editing.id === message.id) item.append(editForm(message));
+    else item.append(el("p", "message__body", message.body));
   }
   const actions = el("div", "message__actions");
   const mine = me.member_id && message.member_id === me.member_id;
@@ -112,8 +114,10 @@ function renderMessage(message) {
   if (!mine && message.state === "visible") {
     actions.append(button(T.report, () => openReport(message)));
   }
-  if (mine && Date.now() - new Date(message.created).getTime() < EDIT_WINDOW_MS) {
-    actions.append(button(T.edit, () => editMessage(message)));
+  if (editing && editing.id === message.id) {
+    // While editing, the form's own Save and Cancel are the message's actions.
+  } else if (mine && Date.now() - new Date(message.created).getTime() < EDIT_WINDOW_MS) {
+    actions.append(button(T.edit, () => startEdit(message), "message__edit"));
     actions.append(button(T.delete, () => live.request({ type: "message.delete", message_id: message.id }).catch(showError)));
   }
   if (!mine && message.member_id && !isModerator) {
@@ -314,14 +318,91 @@ els.replyCancel.addEventListener("click", () => {
   els.field.focus();
 });
 
-function editMessage(message) {
-  const body = window.prompt(T.editPrompt, message.body);
-  if (body && body.trim() && body !== message.body) {
-    live.request({ type: "message.edit", message_id: message.id, body }).then((ack) => {
-      if (ack.crisis) showCrisis(ack.explanation);
-      else if (ack.state === "held") els.composerStatus.textContent = ack.explanation || T.held;
-    }, showError);
-  }
+// Editing my own message happens in place: the body becomes a labelled text box with
+// Save and Cancel (Escape cancels); the draft survives re-renders of the list, and focus
+// returns to the message's Edit button afterwards.
+function editForm(message) {
+  const form = el("form", "message__edit-form");
+  const fieldId = `edit-${message.id}`;
+  const label = el("label", "visually-hidden", T.editLabel);
+  label.htmlFor = fieldId;
+  const field = el("textarea", "message__edit-field");
+  field.id = fieldId;
+  field.name = "body";
+  field.rows = 3;
+  field.maxLength = 2000;
+  field.required = true;
+  field.value = editing.draft;
+  field.addEventListener("input", () => {
+    editing.draft = field.value;
+  });
+  const status = el("p", "message__edit-status", editing.error || "");
+  status.id = `edit-status-${message.id}`;
+  status.setAttribute("role", "status");
+  field.setAttribute("aria-describedby", status.id);
+  const save = el("button", "button button--small", T.save);
+  save.type = "submit";
+  const cancel = button(T.cancel, () => finishEdit(message.id));
+  const row = el("div", "message__actions");
+  row.append(save, cancel);
+  form.append(label, field, status, row);
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      finishEdit(message.id);
+    }
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = field.value;
+    if (!body.trim()) {
+      field.focus();
+      return;
+    }
+    if (body === message.body) {
+      finishEdit(message.id);
+      return;
+    }
+    save.disabled = true;
+    live.request({ type: "message.edit", message_id: message.id, body }).then(
+      (ack) => {
+        finishEdit(message.id);
+        if (ack.crisis) showCrisis(ack.explanation);
+        else if (ack.state === "held") els.composerStatus.textContent = ack.explanation || T.held;
+        else announce(els.announcer, T.saved);
+      },
+      (error) => {
+        // Keep the form and the draft; say why next to the field.
+        if (!editing || editing.id !== message.id) return;
+        editing.error = (error && error.message) || "";
+        redrawEditing(message.id);
+      },
+    );
+  });
+  return form;
+}
+
+function redrawEditing(id) {
+  const message = messages.get(id);
+  if (!message) return;
+  place(message);
+  const field = document.getElementById(`edit-${id}`);
+  if (field) field.focus();
+}
+
+function startEdit(message) {
+  editing = { id: message.id, draft: message.body, error: "" };
+  redrawEditing(message.id);
+}
+
+function finishEdit(id) {
+  editing = null;
+  const message = messages.get(id);
+  if (!message) return;
+  place(message);
+  const node = document.getElementById(`message-${id}`);
+  const focusable = node && (node.querySelector(".message__edit") || node.querySelector("button"));
+  if (focusable) focusable.focus();
 }
 
 function openReport(message) {
