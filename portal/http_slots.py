@@ -10,12 +10,15 @@ instead, in arrival order, where waiting costs nothing and has no timeout of its
 
 A request takes a slot only once its body has arrived (a slow upload holds none), and
 gives it back when Django has produced the response; a client that disconnects while
-queued leaves the queue. Websockets are not affected (they never pass through here).
+queued leaves the queue. Static files take no slot, and outgoing mail has a timeout
+(EMAIL_TIMEOUT), so slow requests cannot stop the process from answering altogether.
+Websockets are not affected (they never pass through here).
 """
 
 import asyncio
 import weakref
 
+from django.conf import settings
 from django.core.handlers.asgi import ASGIHandler
 
 
@@ -23,6 +26,7 @@ class BoundedASGIHandler(ASGIHandler):
     def __init__(self, max_concurrency):
         super().__init__()
         self.max_concurrency = max_concurrency
+        self.static_prefix = settings.STATIC_URL
         # One semaphore per event loop (a semaphore is bound to the loop it first waits
         # on; the tests run several loops in one process).
         self._slots = weakref.WeakKeyDictionary()
@@ -35,7 +39,8 @@ class BoundedASGIHandler(ASGIHandler):
         return slots
 
     async def get_response_async(self, request):
-        if not self.max_concurrency:
+        # Static files (WhiteNoise, no database) never wait behind slow requests.
+        if not self.max_concurrency or request.path.startswith(self.static_prefix):
             return await super().get_response_async(request)
         async with self.slots():
             return await super().get_response_async(request)

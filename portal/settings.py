@@ -208,6 +208,9 @@ else:
 
 # --- Mail -----------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# Mail goes out inside the request (django-tasks' immediate backend): a stalled SMTP server
+# must not hold a request, and its HTTP slot (HTTP_MAX_CONCURRENCY), for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Family Portal <no-reply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 

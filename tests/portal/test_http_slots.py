@@ -1,13 +1,13 @@
 """At most HTTP_MAX_CONCURRENCY requests inside Django at once (portal/http_slots.py).
 
 The requests go through the whole middleware stack to a view of this module that counts
-how many of its calls overlap; each request runs on a thread of its own (Django's ASGI
-handler), so without the bound they all overlap.
+how many of its calls are inside it at once and waits there until the test opens its
+gate; each request runs on a thread of its own (Django's ASGI handler), so without the
+bound they would all be inside together.
 """
 
 import asyncio
 import threading
-import time
 
 import pytest
 from channels.testing import ApplicationCommunicator, HttpCommunicator
@@ -19,9 +19,10 @@ from portal.http_slots import BoundedASGIHandler
 HOST = [(b"host", b"localhost")]
 
 
-class Overlap:
+class Gate:
     def __init__(self):
         self.lock = threading.Lock()
+        self.open = threading.Event()
         self.now = 0
         self.peak = 0
         self.calls = 0
@@ -37,55 +38,73 @@ class Overlap:
             self.now -= 1
 
 
-overlap = Overlap()
+gate = Gate()
 
 
-def slow_view(request):
-    with overlap:
-        time.sleep(0.05)
+def gated_view(request):
+    with gate:
+        assert gate.open.wait(timeout=10), "the test never opened the gate"
     return HttpResponse(f"done {request.method}")
 
 
-urlpatterns = [path("slow/", slow_view)]
+urlpatterns = [path("slow/", gated_view)]
 
 
 @pytest.fixture(autouse=True)
 def this_module_is_the_site(settings):
-    global overlap
-    overlap = Overlap()
+    global gate
+    gate = Gate()
     settings.ROOT_URLCONF = __name__
+    yield
+    gate.open.set()  # never leave a view thread waiting
 
 
-async def get(app):
-    communicator = HttpCommunicator(app, "GET", "/slow/", headers=HOST)
+async def inside(count):
+    """Wait (up to 5 s) until ``count`` requests are inside the view."""
+    for _ in range(500):
+        if gate.now >= count:
+            return True
+        await asyncio.sleep(0.01)
+    return False
+
+
+async def get(app, target="/slow/"):
+    communicator = HttpCommunicator(app, "GET", target, headers=HOST)
     return await communicator.get_response(timeout=10)
 
 
 @pytest.mark.parametrize("bound", [1, 3])
 async def test_no_more_than_the_bound_run_at_once_and_every_request_is_answered(bound):
     app = BoundedASGIHandler(bound)
-    responses = await asyncio.gather(*(get(app) for _ in range(8)))
+    burst = asyncio.gather(*(get(app) for _ in range(8)))
+    assert await inside(bound)
+    await asyncio.sleep(0.1)  # time for any request the bound failed to stop
+    assert gate.now == bound
+    gate.open.set()
+    responses = await burst
     assert [response["status"] for response in responses] == [200] * 8
     assert all(response["body"] == b"done GET" for response in responses)
-    assert overlap.calls == 8
-    assert overlap.peak == bound
+    assert gate.calls == 8
+    assert gate.peak == bound
 
 
-async def test_without_a_bound_the_requests_overlap():
-    # The measure above can see overlap: with 0 (no bound) the same burst overlaps more.
+async def test_without_a_bound_the_requests_are_inside_together():
+    # The measure above can see overlap: with 0 (no bound) the whole burst gets in.
     app = BoundedASGIHandler(0)
-    responses = await asyncio.gather(*(get(app) for _ in range(8)))
+    burst = asyncio.gather(*(get(app) for _ in range(8)))
+    assert await inside(8)
+    gate.open.set()
+    responses = await burst
     assert [response["status"] for response in responses] == [200] * 8
-    assert overlap.peak > 3
 
 
-def scope(method):
+def scope(method, target="/slow/"):
     return {
         "type": "http",
         "http_version": "1.1",
         "method": method,
-        "path": "/slow/",
-        "raw_path": b"/slow/",
+        "path": target,
+        "raw_path": target.encode(),
         "query_string": b"",
         "headers": HOST,
     }
@@ -98,8 +117,10 @@ async def test_a_slow_upload_holds_no_slot():
     await upload.send_input({"type": "http.request", "body": b"part one", "more_body": True})
 
     # The only slot is free while the upload's body is still arriving.
-    response = await get(app)
-    assert response["status"] == 200
+    other = asyncio.ensure_future(get(app))
+    assert await inside(1)
+    gate.open.set()
+    assert (await other)["status"] == 200
 
     await upload.send_input({"type": "http.request", "body": b" and two", "more_body": False})
     start = await upload.receive_output(timeout=10)
@@ -109,19 +130,56 @@ async def test_a_slow_upload_holds_no_slot():
     await upload.wait(timeout=10)
 
 
-async def test_a_client_that_leaves_while_queued_gives_up_its_place_and_no_slot_is_lost():
+async def test_a_client_that_leaves_while_queued_gives_up_its_place():
     app = BoundedASGIHandler(1)
     first = asyncio.ensure_future(get(app))
-    await asyncio.sleep(0.01)  # the first request holds the only slot
+    assert await inside(1)  # the first request holds the only slot
     leaving = ApplicationCommunicator(app, scope("GET"))
     await leaving.send_input({"type": "http.request", "body": b"", "more_body": False})
-    await asyncio.sleep(0.01)
     await leaving.send_input({"type": "http.disconnect"})
     await leaving.wait(timeout=10)
 
+    gate.open.set()
     assert (await first)["status"] == 200
-    # Still one slot, still free: later requests are served one at a time.
     responses = await asyncio.gather(*(get(app) for _ in range(3)))
     assert [response["status"] for response in responses] == [200] * 3
-    assert overlap.calls == 4  # the request that left never reached the view
-    assert overlap.peak == 1
+    assert gate.calls == 4  # the request that left never reached the view
+    assert gate.peak == 1
+
+
+async def test_a_client_that_leaves_while_its_request_runs_gives_its_slot_back():
+    app = BoundedASGIHandler(1)
+    leaving = ApplicationCommunicator(app, scope("GET"))
+    await leaving.send_input({"type": "http.request", "body": b"", "more_body": False})
+    assert await inside(1)  # it holds the only slot, inside the view
+    await leaving.send_input({"type": "http.disconnect"})
+    await leaving.wait(timeout=10)
+
+    # The slot came back: later requests are served (the left request's thread is let
+    # go too; it may finish beside them).
+    later = asyncio.gather(*(get(app) for _ in range(3)))
+    gate.open.set()
+    responses = await later
+    assert [response["status"] for response in responses] == [200] * 3
+
+
+# (WhiteNoise answers with a synchronous file iterator; Django says so, and serves it.)
+@pytest.mark.filterwarnings("ignore:StreamingHttpResponse must consume synchronous")
+async def test_static_files_never_wait_for_a_slot():
+    app = BoundedASGIHandler(1)
+    busy = asyncio.ensure_future(get(app))
+    assert await inside(1)  # the only slot is taken
+    static = ApplicationCommunicator(app, scope("GET", "/static/portal/css/portal.css"))
+    await static.send_input({"type": "http.request", "body": b"", "more_body": False})
+    start = await static.receive_output(timeout=5)
+    assert start["type"] == "http.response.start"
+    assert start["status"] == 200
+    body = b""
+    while True:
+        chunk = await static.receive_output(timeout=5)
+        body += chunk.get("body", b"")
+        if not chunk.get("more_body"):
+            break
+    assert b"--brand" in body
+    gate.open.set()
+    assert (await busy)["status"] == 200
