@@ -4,11 +4,13 @@ Every frame calls a service with fresh data (a banned member or a demoted modera
 refused at the next frame); acks go out only after the service committed. Held
 messages and moderator frames travel to an audience (``moderators``, ``user:<id>``); a
 ban is a control message that closes the member's sockets at once. A moderator's
-socket re-checks the role before delivering (at most every MODERATOR_RECHECK_SECONDS):
-one removed from the role stops receiving held messages and reconnects as a member.
+socket re-checks the role every MODERATOR_RECHECK_SECONDS, beside the delivery path
+(which never waits for the database): a moderator removed from the role, or whose
+account was deactivated, stops receiving held messages and reconnects as a member.
 """
 
-import time
+import asyncio
+import logging
 
 from channels.db import database_sync_to_async
 from django.urls import path
@@ -18,12 +20,40 @@ from forums.models import Room
 from forums.services import rooms as service
 
 MODERATOR_RECHECK_SECONDS = 15
+logger = logging.getLogger(__name__)
 
 
-class RoomConsumer(live.LiveConsumer):
+class WatchesModeratorRole:
+    """A moderator's socket: while it is open, check every MODERATOR_RECHECK_SECONDS that
+    the account still holds the role (read fresh: role, superuser, active), beside the
+    delivery path; ``role_lost()`` when it does not."""
+
+    _role_watch = None
+
+    def watch_role(self):
+        self._role_watch = asyncio.ensure_future(self._watch_role())
+
+    async def _watch_role(self):
+        while True:
+            await asyncio.sleep(MODERATOR_RECHECK_SECONDS)
+            try:
+                still = await database_sync_to_async(service.is_moderator)(self.user)
+            except Exception:
+                logger.exception("rooms: moderator re-check failed; trying again")
+                continue
+            if not still:
+                await self.role_lost()
+                return
+
+    async def disconnect(self, code):
+        if self._role_watch is not None:
+            self._role_watch.cancel()
+        await super().disconnect(code)
+
+
+class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
     frames = protocol.ROOM_FRAMES
     presence_members = True
-    _checked_at = 0.0
 
     accepted = False
     is_moderator = False
@@ -37,12 +67,12 @@ class RoomConsumer(live.LiveConsumer):
         if refusal is not None:
             raise live.Refuse(*refusal)
         self.is_moderator = await database_sync_to_async(service.is_moderator)(self.user)
-        self._checked_at = time.monotonic()
         self.display_name = await database_sync_to_async(service.display_name)(self.user)
         self.topic = self.room.topic
         tags = {service.author_tag(self.user.pk)}
         if self.is_moderator:
             tags.add(service.MODERATOR_AUDIENCE)
+            self.watch_role()
         self.tags = frozenset(tags)
 
     def _after(self):
@@ -61,20 +91,12 @@ class RoomConsumer(live.LiveConsumer):
         return frame
 
     async def deliver(self, text):
-        # A moderator's socket receives held messages (crisis holds included): check the
-        # role is still held before delivering, so a moderator removed from the role
-        # stops receiving them within MODERATOR_RECHECK_SECONDS.
-        if self.is_moderator and time.monotonic() - self._checked_at > MODERATOR_RECHECK_SECONDS:
-            self._checked_at = time.monotonic()
-            if not await database_sync_to_async(service.is_moderator)(self.user):
-                await self._revoke_moderation()
-                return
         # Until the guidelines are accepted this socket sees the room, not its messages.
         if not self.accepted and not text.startswith(('{"type":"presence"', '{"type":"room.')):
             return
         await super().deliver(text)
 
-    async def _revoke_moderation(self):
+    async def role_lost(self):
         self.is_moderator = False
         self.tags = frozenset({service.author_tag(self.user.pk)})
         await self.send_frame(
@@ -195,36 +217,37 @@ class RoomConsumer(live.LiveConsumer):
         await self._ack(frame, message.pk)
 
 
-class QueueConsumer(live.LiveConsumer):
+class QueueConsumer(WatchesModeratorRole, live.LiveConsumer):
     """``/ws/moderation/``: tells a moderator's review-queue page when the queue changed.
 
     Frames carry no message text or names (the page refetches over HTTP); the role is
-    checked at connect and again before delivering, like a room's moderator socket."""
+    checked at connect and then every MODERATOR_RECHECK_SECONDS, like a room's moderator
+    socket."""
 
     frames = protocol.QUEUE_FRAMES
-    _checked_at = 0.0
 
     async def open(self):
         if not getattr(self.user, "is_authenticated", False):
             raise live.Refuse(live.CLOSE_LOGIN_REQUIRED, protocol.LOGIN_REQUIRED, "Please log in.")
         if not await database_sync_to_async(service.is_moderator)(self.user):
             raise live.Refuse(live.CLOSE_FORBIDDEN, protocol.FORBIDDEN, "Moderators only.")
-        self._checked_at = time.monotonic()
         self.topic = service.QUEUE_TOPIC
         self.tags = frozenset({service.MODERATOR_AUDIENCE})
+        self.watch_role()
 
     async def snapshot(self):
         return {"type": "snapshot"}
 
     async def deliver(self, text):
-        if time.monotonic() - self._checked_at > MODERATOR_RECHECK_SECONDS:
-            self._checked_at = time.monotonic()
-            if not await database_sync_to_async(service.is_moderator)(self.user):
-                self.tags = frozenset()
-                await self.send_frame(protocol.error_frame(protocol.FORBIDDEN, "Moderators only."))
-                await self.close(code=live.CLOSE_FORBIDDEN)
-                return
+        # Queue pages say nothing about who is here: only queue frames go out.
+        if text.startswith('{"type":"presence"'):
+            return
         await super().deliver(text)
+
+    async def role_lost(self):
+        self.tags = frozenset()
+        await self.send_frame(protocol.error_frame(protocol.FORBIDDEN, "Moderators only."))
+        await self.close(code=live.CLOSE_FORBIDDEN)
 
 
 websocket_urlpatterns = [

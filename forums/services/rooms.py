@@ -53,10 +53,10 @@ SLOW_MODE = "slow_mode"
 
 # --- who may do what ----------------------------------------------------------------------
 def is_moderator(user):
-    """Moderators (the role) and superusers moderate every room; checked fresh each time."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.is_superuser or roles.has_role(user, roles.MODERATORS)
+    """Moderators (the role) and superusers moderate every room; checked fresh each time,
+    the account row included (a socket's user object is as old as the socket: an account
+    deactivated or stripped of superuser since then must not keep moderating)."""
+    return standing(user)[0]
 
 
 def standing(user):
@@ -767,9 +767,11 @@ def _room_message(room, message_id, states=None):
 
 
 def _resolve_flags(message, actor, resolution):
-    Flag.objects.filter(message=message, resolved_at__isnull=True).update(
+    resolved = Flag.objects.filter(message=message, resolved_at__isnull=True).update(
         resolved_by=actor, resolved_at=timezone.now(), resolution=resolution
     )
+    if resolved:  # (update() sends no signal: tell open queue pages here)
+        queue_changed()
 
 
 def remove_message(room, actor, message_id, *, reason):
@@ -1099,3 +1101,4 @@ def erase_room_data(user):
     Flag.objects.filter(resolved_by=user).update(resolved_by=None)
     RoomMembership.objects.filter(banned_by=user).update(banned_by=None)
     RoomMembership.objects.filter(account=user).delete()
+    queue_changed()  # held messages and flags in the queue now show "former member"

@@ -108,6 +108,8 @@ class RoomsInChromiumTests(PortalBrowserTestCase):
         expect(hopeful.locator("#messages")).not_to_contain_text(rude)
         expect(steady.locator("#messages")).not_to_contain_text(rude)
         expect(moderator.locator("#messages")).not_to_contain_text(rude)
+        # Focus was on the removed message's button: it moves to a neighbour, not <body>.
+        expect(moderator.locator("#messages button:focus, #composer-body:focus")).to_have_count(1)
         actions = ModerationAction.objects.filter(
             action__in=["room.member.mute", "room.message.remove"]
         )

@@ -170,17 +170,24 @@ async def test_a_member_banned_while_connected_is_disconnected(member, moderator
     await mod.disconnect()
 
 
+def _remove_from_role(user):
+    type(user).objects.get(pk=user.pk).groups.clear()
+
+
+def _deactivate(user):
+    # A fresh copy: the socket's own user object still says "active moderator".
+    type(user).objects.filter(pk=user.pk).update(is_active=False)
+
+
+@pytest.mark.parametrize("demote", [_remove_from_role, _deactivate], ids=["role", "deactivated"])
 async def test_a_moderator_removed_from_the_role_stops_receiving_held_messages(
-    member, moderator, room, monkeypatch
+    member, moderator, room, monkeypatch, demote
 ):
     from forums.consumers import rooms as room_consumers
 
+    monkeypatch.setattr(room_consumers, "MODERATOR_RECHECK_SECONDS", 0.05)
     mod, _ = await opened(moderator)
-    monkeypatch.setattr(room_consumers, "MODERATOR_RECHECK_SECONDS", 0)
-    await database_sync_to_async(moderator.groups.clear)()
-    socket, _ = await opened(member)
-    ack = await send(socket, "message.send", body="Call me on 555-201-3344")
-    assert ack["type"] == "ack" and ack["state"] == "held"
+    await database_sync_to_async(demote)(moderator)
     error = await until(mod, "error")
     assert error["code"] == protocol.FORBIDDEN
     frames = [error]
@@ -190,8 +197,28 @@ async def test_a_moderator_removed_from_the_role_stops_receiving_held_messages(
             assert output["code"] == live.CLOSE_RECONNECT
             break
         frames.append(output)
+
+    # Held messages go to the moderators that remain, not to this account.
+    socket, _ = await opened(member)
+    ack = await send(socket, "message.send", body="Call me on 555-201-3344")
+    assert ack["type"] == "ack" and ack["state"] == "held"
     assert "555-201-3344" not in str(frames) + str(getattr(mod, "seen", []))
+    assert await mod.receive_nothing(0.2)
     await socket.disconnect()
+
+
+async def test_a_deactivated_moderator_is_refused_moderator_frames_on_an_open_socket(
+    member, moderator, room
+):
+    mod, _ = await opened(moderator)
+    socket, _ = await opened(member)
+    ack = await send(socket, "message.send", body="Hello everyone")
+    await database_sync_to_async(_deactivate)(moderator)
+    refused = await send(mod, "message.pin", message_id=ack["id"], pinned=True)
+    assert refused["type"] == "error"
+    assert refused["code"] == protocol.FORBIDDEN
+    await socket.disconnect()
+    await mod.disconnect()
 
 
 async def test_a_muted_member_gets_an_error_frame(member, room):
@@ -536,7 +563,7 @@ async def test_the_queue_socket_is_for_moderators_only(member):
 
 
 async def test_the_queue_socket_says_when_the_queue_changed_and_nothing_more(
-    member, other, moderator
+    member, other, moderator, room
 ):
     queue = await queue_socket(moderator)
     assert (await queue.receive_json_from(timeout=5))["type"] == "snapshot"
@@ -560,5 +587,21 @@ async def test_the_queue_socket_says_when_the_queue_changed_and_nothing_more(
     ack = await send(reporter, "message.flag", ref="flag", message_id=visible["id"], reason="other")
     assert ack["type"] == "ack"
     assert (await queue.receive_json_from(timeout=5))["type"] == "queue.changed"
+
+    # Dismissing the report (an update() of the flags, no model signal) is queue work too.
+    await database_sync_to_async(service.dismiss_flags)(room, moderator, visible["id"])
+    assert (await queue.receive_json_from(timeout=5))["type"] == "queue.changed"
     for communicator in (queue, socket, reporter):
         await communicator.disconnect()
+
+
+async def test_a_queue_page_of_a_moderator_removed_from_the_role_stops(moderator, monkeypatch):
+    from forums.consumers import rooms as room_consumers
+
+    monkeypatch.setattr(room_consumers, "MODERATOR_RECHECK_SECONDS", 0.05)
+    queue = await queue_socket(moderator)
+    assert (await queue.receive_json_from(timeout=5))["type"] == "snapshot"
+    await database_sync_to_async(_remove_from_role)(moderator)
+    error = await queue.receive_json_from(timeout=5)
+    assert error["code"] == protocol.FORBIDDEN
+    assert await closed_with(queue) == live.CLOSE_FORBIDDEN

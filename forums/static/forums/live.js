@@ -202,6 +202,21 @@ export class LiveSocket {
 
 // Speak `text` politely through an aria-live region, without moving focus. Clearing
 // first makes screen readers repeat identical consecutive messages.
+// Reload the page (it re-renders for the account's standing now), at most once a minute
+// per reason: a refusal the page itself cannot see must not become a reload loop.
+export function reloadOnce(reason) {
+  const key = `reload:${reason}`;
+  try {
+    const last = Number(window.sessionStorage.getItem(key) || 0);
+    if (Date.now() - last < 60000) return false;
+    window.sessionStorage.setItem(key, String(Date.now()));
+  } catch (error) {
+    return false;
+  }
+  window.location.reload();
+  return true;
+}
+
 export function announce(region, text) {
   if (!region) return;
   region.textContent = "";

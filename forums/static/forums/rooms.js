@@ -1,6 +1,6 @@
 // A peer room: live chat over /ws/rooms/<slug>/ (forums/protocol.py, rooms section).
 // Everything a member typed goes on the page with textContent, never as HTML.
-import { LiveSocket, announce, attachComposer, newClientRef } from "./live.js";
+import { LiveSocket, announce, attachComposer, newClientRef, reloadOnce } from "./live.js";
 
 const root = document.getElementById("room");
 const slug = root.dataset.slug;
@@ -157,7 +157,21 @@ function place(message) {
   const existing = document.getElementById(`message-${message.id}`);
   const node = renderMessage(message);
   if (existing && existing.parentElement === els.list) {
+    // Keep keyboard focus on the same button of a message drawn again (e.g. after Pin).
+    const buttons = Array.from(existing.querySelectorAll("button"));
+    const focused = buttons.indexOf(document.activeElement);
+    const typing = existing.contains(document.activeElement) && document.activeElement.tagName === "TEXTAREA";
+    const caret = typing ? [document.activeElement.selectionStart, document.activeElement.selectionEnd] : null;
     existing.replaceWith(node);
+    const field = typing && node.querySelector("textarea");
+    if (field) {
+      field.focus();
+      field.setSelectionRange(caret[0], caret[1]);
+    } else if (focused >= 0) {
+      const again = node.querySelectorAll("button");
+      const target = again[Math.min(focused, again.length - 1)];
+      if (target) target.focus();
+    }
     return false;
   }
   // Keep ids ascending: find the first rendered message with a larger id.
@@ -177,7 +191,16 @@ function upsert(message) {
 function drop(id) {
   messages.delete(id);
   const node = document.getElementById(`message-${id}`);
-  if (node) node.remove();
+  if (node) {
+    // A removed message that held keyboard focus hands it to a neighbour, not to <body>.
+    const hadFocus = node.contains(document.activeElement);
+    const neighbour = node.nextElementSibling || node.previousElementSibling;
+    node.remove();
+    if (hadFocus) {
+      const target = (neighbour && neighbour.querySelector("button")) || els.field;
+      if (target) target.focus();
+    }
+  }
   renderPinned();
 }
 
@@ -289,6 +312,9 @@ function handleFrame(frame) {
       if (els.identity) els.identity.textContent = `${frame.name}: ${frame.email} (#${frame.account_id})`;
       break;
     case "error":
+      // A moderator's socket that lost the role says so, then reconnects as a member's:
+      // the page reloads to drop the moderator controls and any held message on it.
+      if (isModerator && !frame.client_ref && frame.code === "forbidden" && reloadOnce(`room-role:${slug}`)) break;
       if (!frame.client_ref) els.composerStatus.textContent = frame.message;
       break;
     default:
