@@ -319,6 +319,9 @@ class Registration(models.Model):
     # Arrival order on the waitlist: set when the party joins it, kept while it waits.
     queued_at = models.DateTimeField(null=True, blank=True)
     attended_people = models.PositiveSmallIntegerField(_("people who came"), null=True, blank=True)
+    # Cancelled because the organisers cancelled the session (not by the family): the
+    # family still sees it, marked cancelled, on "My sign-ups" and in its calendar feed.
+    cancelled_with_session = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -339,6 +342,10 @@ class Registration(models.Model):
                 condition=Q(attended_people__isnull=True)
                 | Q(attended_people__lte=models.F("party_size")),
                 name="events_registration_attended_within_party",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_with_session=False) | Q(status=RegistrationStatus.CANCELLED),
+                name="events_registration_session_cancel_is_cancelled",
             ),
             models.CheckConstraint(
                 condition=~Q(status=RegistrationStatus.WAITLISTED) | Q(queued_at__isnull=False),

@@ -240,16 +240,18 @@ def change_party_size(request, pk):
 def mine(request):
     registrations = (
         Registration.objects.filter(user=request.user)
-        .exclude(status=RegistrationStatus.CANCELLED)
+        .filter(~Q(status=RegistrationStatus.CANCELLED) | Q(cancelled_with_session=True))
         .select_related("event")
         .order_by("event__starts_at", "pk")
     )
     now = timezone.now()
+    # Sessions the organisers cancelled stay listed, marked, until they would have ended.
     upcoming = [r for r in registrations if r.event.ends_at > now]
     for item in upcoming:
-        item.position = services.waitlist_position(item)
-        item.size_choices = range(1, item.event.max_party_size + 1)
-    past = [r for r in registrations if r.event.ends_at <= now]
+        if item.is_active:
+            item.position = services.waitlist_position(item)
+            item.size_choices = range(1, item.event.max_party_size + 1)
+    past = [r for r in registrations if r.event.ends_at <= now and r.is_active]
     feed = CalendarFeed.objects.filter(user=request.user).first()
     return render(
         request,
@@ -284,9 +286,11 @@ def feed_revoke(request):
 @require_GET
 def feed(request, token):
     feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    # Confirmed sessions, and those the organisers cancelled (STATUS:CANCELLED, so the
+    # calendar marks the entry rather than silently losing it).
     registrations = (
-        Registration.objects.filter(user=feed.user, status__in=ACTIVE)
-        .exclude(status=RegistrationStatus.WAITLISTED)
+        Registration.objects.filter(user=feed.user)
+        .filter(Q(status__in=SEAT_HOLDING) | Q(cancelled_with_session=True))
         .select_related("event")
         .order_by("event__starts_at")
     )

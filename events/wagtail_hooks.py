@@ -348,10 +348,16 @@ def roster_csv(request, pk):
     return response
 
 
+# What makes a spreadsheet program read a cell as a formula: the ASCII signs, the
+# full-width forms some spreadsheet locales convert to them, and leading control
+# characters (OWASP, "CSV Injection").
+_FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
+
+
 def _csv_safe(value):
     """Keep spreadsheet programs from running family-typed text as a formula."""
     text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    return "'" + text if text.lstrip(" ")[:1] in _FORMULA_STARTS else text
 
 
 @hooks.register("register_admin_urls")

@@ -21,6 +21,7 @@ from events.services.seats import (
     RegistrationClosed,
     SignupError,
     active_registration,
+    check_party,
     lock_event,
     lock_events,
     place_party,
@@ -47,8 +48,9 @@ def change_capacity(event, *, people, families=None, now=None):
 
 
 def cancel_event(event, *, notice=""):
-    """Cancel the session: every active registration is cancelled and every family is
-    emailed (with the coordinator's ``notice``). Cancelling twice is harmless."""
+    """Cancel the session: every active registration is cancelled (marked
+    ``cancelled_with_session``, so the family keeps seeing it as cancelled) and every
+    family is emailed (with the coordinator's ``notice``). Cancelling twice is harmless."""
     with transaction.atomic():
         event = lock_event(event.pk)
         if event.status == EventStatus.CANCELLED:
@@ -63,7 +65,10 @@ def cancel_event(event, *, notice=""):
         for registration in registrations:
             registration.status = RegistrationStatus.CANCELLED
             registration.queued_at = None
-            registration.save(update_fields=["status", "queued_at", "updated_at"])
+            registration.cancelled_with_session = True
+            registration.save(
+                update_fields=["status", "queued_at", "cancelled_with_session", "updated_at"]
+            )
             notifications.notify(
                 registration,
                 "event_cancelled",
@@ -144,7 +149,8 @@ def move_registration(registration, to_event, *, now=None):
     (behind those already waiting); the old seat goes to the old date's waitlist.
 
     Guarantees: both events locked in primary-key order; no overbooking on either; the
-    family is emailed; ``AlreadyRegistered`` when the family already has that date.
+    family is emailed; ``AlreadyRegistered`` when the family already has that date;
+    ``PartyTooLarge`` when the party is larger than that date allows.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -159,6 +165,7 @@ def move_registration(registration, to_event, *, now=None):
             raise RegistrationClosed(_("That date is not open."))
         if active_registration(target, registration.user) is not None:
             raise AlreadyRegistered(_("This family is already signed up for that date."))
+        check_party(target, registration.party_size)
         was_holding_seats = registration.status in SEAT_HOLDING
         registration.status = RegistrationStatus.CANCELLED
         registration.queued_at = None

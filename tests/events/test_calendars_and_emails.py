@@ -149,6 +149,26 @@ def test_the_feed_leaves_out_waitlisted_sessions(client, make_event, families):
     assert b"BEGIN:VEVENT" not in response.content
 
 
+def test_the_feed_keeps_a_session_the_organisers_cancelled_marked_cancelled(
+    client, make_event, families
+):
+    kept, dropped = make_event(), make_event()
+    services.register(kept, families[0], party_size=1)
+    mine = services.register(dropped, families[0], party_size=1)
+    services.cancel_registration(mine)  # the family's own choice: it leaves the feed
+    services.cancel_event(dropped)
+    services.cancel_event(kept)
+    feed = services.calendar_feed_for(families[0])
+    found = _calendar_events(
+        client.get(feed.get_absolute_url()).content,
+        timezone.now(),
+        timezone.now() + timedelta(days=30),
+    )
+    assert [(str(entry["UID"]).split("@")[0], str(entry["STATUS"])) for entry in found] == [
+        (f"event-{kept.pk}", "CANCELLED")
+    ]
+
+
 def test_a_revoked_feed_answers_404(client, family_member):
     feed = services.calendar_feed_for(family_member)
     services.revoke_calendar_feed(family_member)

@@ -81,6 +81,23 @@ def test_the_csv_export_neutralises_spreadsheet_formulas(client, coordinator, ev
     assert "'=HYPERLINK(1)" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "typed",
+    ["+1+1", "-2+3", "@SUM(A1)", "\tnote", "\ufe63", "\uff1dHYPERLINK(1)", "\uff0b1", "  =1+1"],
+)
+def test_the_csv_export_neutralises_every_formula_start(
+    client, coordinator, event, family_member, typed
+):
+    services.register(event, family_member, party_size=1, needs=services.Needs(other_needs=typed))
+    client.force_login(coordinator)
+    response = client.get(reverse("events_roster_csv", args=[event.pk]))
+    row = list(csv.reader(io.StringIO(response.content.decode())))[1]
+    if typed == "\ufe63":  # small hyphen-minus: not a formula start anywhere, kept as typed
+        assert typed in row
+    else:
+        assert "'" + typed in row
+
+
 def test_other_staff_cannot_export_a_roster(client, make_staff, roster_event):
     client.force_login(make_staff(roles.MODERATORS))
     response = client.get(reverse("events_roster_csv", args=[roster_event.pk]))

@@ -120,6 +120,19 @@ def test_moving_to_a_date_the_family_already_has_is_refused(make_event, families
         services.move_registration(registration, target)
 
 
+def test_moving_a_party_larger_than_the_date_allows_is_refused_and_keeps_the_seat(
+    make_event, families
+):
+    source = make_event(max_party_size=4)
+    target = make_event(starts_at=source.starts_at + timedelta(days=7), max_party_size=2)
+    registration = services.register(source, families[0], party_size=3)
+    with pytest.raises(services.PartyTooLarge):
+        services.move_registration(registration, target)
+    registration.refresh_from_db()
+    assert (registration.event_id, registration.status) == (source.pk, RegistrationStatus.CONFIRMED)
+    assert not target.registrations.exists()
+
+
 def test_moving_tells_the_family(make_event, families, django_capture_on_commit_callbacks):
     source = make_event()
     target = make_event(starts_at=source.starts_at + timedelta(days=7))

@@ -295,3 +295,19 @@ def test_my_sign_ups_offer_a_party_size_change(client, event, family_member):
     client.force_login(family_member)
     page = client.get(reverse("events:mine")).content.decode()
     assert reverse("events:party_size", args=[registration.pk]) in page
+
+
+def test_my_sign_ups_mark_a_session_the_organisers_cancelled(client, make_event, family_member):
+    cancelled = make_event(title="Thursday education night")
+    registration = services.register(cancelled, family_member, party_size=1)
+    services.cancel_event(cancelled)
+    left = make_event(title="A date I left")
+    services.cancel_registration(services.register(left, family_member, party_size=1))
+    client.force_login(family_member)
+    page = client.get(reverse("events:mine")).content.decode()
+    assert "Thursday education night" in page
+    assert "Cancelled by the organisers." in page
+    assert "A date I left" not in page
+    # Nothing to change or cancel on it any more.
+    assert reverse("events:cancel", args=[registration.pk]) not in page
+    assert reverse("events:party_size", args=[registration.pk]) not in page
