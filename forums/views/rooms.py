@@ -60,6 +60,10 @@ ROOM_STRINGS = {
     "openRoom": gettext_lazy("Open the room"),
     "slow": gettext_lazy("Slow mode: one message every %s seconds."),
     "you": gettext_lazy("you"),
+    # The moderation dialog names what it acts on: the member, and for a removal the
+    # start of the message.
+    "targetMessage": gettext_lazy("Message from %(author)s: “%(excerpt)s”"),
+    "targetMember": gettext_lazy("Member: %(author)s"),
 }
 
 

@@ -91,6 +91,9 @@ class RoomsInChromiumTests(PortalBrowserTestCase):
         rude_there.get_by_role("button", name="Mute").click()
         dialog = moderator.get_by_role("dialog", name="Pause this member’s posting")
         expect(dialog).to_be_visible()
+        # The dialog says whom it acts on (as its accessible description, too).
+        author = rude_there.locator(".message__author").inner_text()
+        expect(dialog).to_have_accessible_description(f"Member: {author}")
         dialog.get_by_label("For how long").select_option(label="1 day")
         dialog.get_by_role("button", name="Confirm").click()
         expect(dialog).to_be_hidden()
@@ -98,12 +101,21 @@ class RoomsInChromiumTests(PortalBrowserTestCase):
         self.say(steady, "One more thing")
         expect(steady.locator("#composer-status")).to_contain_text("paused your posting")
 
-        # Removing needs a reason: an empty one keeps the dialog open.
+        # Removing names the message and needs a reason: an empty or blank one keeps the
+        # dialog open and says why, on the field.
         rude_there.get_by_role("button", name="Remove").click()
         dialog = moderator.get_by_role("dialog", name="Remove this message")
+        expect(dialog.locator("#mod-target")).to_have_text(f"Message from {author}: “{rude}”")
+        dialog.get_by_label("Reason").fill("   ")
         dialog.get_by_role("button", name="Confirm").click()
         expect(dialog).to_be_visible()
+        expect(dialog.get_by_role("alert")).to_have_text(
+            "Please write a reason: it goes in the moderation log."
+        )
+        expect(dialog.get_by_label("Reason")).to_have_attribute("aria-invalid", "true")
+        expect(dialog.get_by_label("Reason")).to_be_focused()
         dialog.get_by_label("Reason").fill("Unkind to another member")
+        expect(dialog.get_by_role("alert")).to_be_hidden()
         dialog.get_by_role("button", name="Confirm").click()
         expect(hopeful.locator("#messages")).not_to_contain_text(rude)
         expect(steady.locator("#messages")).not_to_contain_text(rude)

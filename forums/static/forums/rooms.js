@@ -138,14 +138,14 @@ function renderMessage(message) {
       actions.append(button(T.release, () => moderatorAction({ type: "message.release", message_id: message.id })));
     }
     actions.append(
-      button(T.remove, (event) => openModeration("remove", { type: "message.remove", message_id: message.id }, event.currentTarget), "button--danger-outline"),
+      button(T.remove, (event) => openModeration("remove", { type: "message.remove", message_id: message.id }, message, event.currentTarget), "button--danger-outline"),
     );
     if (message.state === "visible") {
       actions.append(button(message.pinned ? T.unpin : T.pin, () => moderatorAction({ type: "message.pin", message_id: message.id, pinned: !message.pinned })));
     }
     if (message.member_id && !message.moderator) {
-      actions.append(button(T.mute, (event) => openModeration("mute", { type: "member.mute", member_id: message.member_id }, event.currentTarget)));
-      actions.append(button(T.ban, (event) => openModeration("ban", { type: "member.ban", member_id: message.member_id }, event.currentTarget)));
+      actions.append(button(T.mute, (event) => openModeration("mute", { type: "member.mute", member_id: message.member_id }, message, event.currentTarget)));
+      actions.append(button(T.ban, (event) => openModeration("ban", { type: "member.ban", member_id: message.member_id }, message, event.currentTarget)));
       actions.append(button(T.who, () => moderatorAction({ type: "member.identify", member_id: message.member_id })));
     }
   }
@@ -458,6 +458,8 @@ const mod = {
   dialog: document.getElementById("mod-dialog"),
   form: document.getElementById("mod-form"),
   heading: document.getElementById("mod-heading"),
+  target: document.getElementById("mod-target"),
+  reasonError: document.getElementById("mod-reason-error"),
   durationRow: document.getElementById("mod-duration-row"),
   duration: document.getElementById("mod-duration"),
   reason: document.getElementById("mod-reason"),
@@ -465,11 +467,34 @@ const mod = {
 };
 let modPending = null;
 
-function openModeration(kind, frame, opener) {
+const EXCERPT_LENGTH = 80;
+
+function excerpt(text) {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH - 1)}…` : flat;
+}
+
+function fill(template, values) {
+  return template.replace(/%\((\w+)\)s/g, (_match, key) => values[key] ?? "");
+}
+
+function showReasonError(shown) {
+  mod.reasonError.hidden = !shown;
+  if (shown) mod.reason.setAttribute("aria-invalid", "true");
+  else mod.reason.removeAttribute("aria-invalid");
+}
+
+function openModeration(kind, frame, message, opener) {
   if (!mod.dialog) return;
   modPending = { kind, frame, opener };
   mod.form.reset();
+  showReasonError(false);
   mod.heading.textContent = mod.dialog.dataset[`title${kind[0].toUpperCase()}${kind.slice(1)}`];
+  // textContent only: what members typed is never markup here.
+  mod.target.textContent =
+    kind === "remove"
+      ? fill(T.targetMessage, { author: message.author, excerpt: excerpt(message.body || "") })
+      : fill(T.targetMember, { author: message.author });
   mod.durationRow.hidden = kind !== "mute";
   mod.reason.required = kind !== "mute";
   mod.dialog.showModal();
@@ -484,11 +509,15 @@ function closeModeration() {
 
 if (mod.dialog) {
   mod.cancel.addEventListener("click", closeModeration);
+  mod.reason.addEventListener("input", () => {
+    if (mod.reason.value.trim()) showReasonError(false);
+  });
   mod.form.addEventListener("submit", (event) => {
     event.preventDefault();
     if (!modPending) return;
     const reason = mod.reason.value.trim();
     if (mod.reason.required && !reason) {
+      showReasonError(true);
       mod.reason.focus();
       return;
     }
