@@ -65,6 +65,21 @@ class LiveQAInChromiumTests(PortalBrowserTestCase):
         expect(participant.locator("#qa-now")).to_be_visible()
         expect(participant.locator("#qa-now-text")).to_have_text(XSS)
 
+        # Closing asks in an in-page dialog; "Keep it open" is the safe default.
+        console.get_by_role("button", name="Close the session").click()
+        dialog = console.get_by_role("dialog", name="Close the session?")
+        expect(dialog).to_be_visible()
+        expect(dialog.get_by_role("button", name="Keep it open")).to_be_focused()
+        console.keyboard.press("Escape")
+        expect(dialog).to_be_hidden()
+        expect(console.locator("#qa-close")).to_be_focused()
+        self.assertEqual(QASession.objects.get().state, "open")
+        console.get_by_role("button", name="Close the session").click()
+        dialog.get_by_role("button", name="Close the session").click()
+        expect(participant.locator("#qa-banner")).to_contain_text("This session has ended")
+        expect(console.get_by_role("button", name="Open the session")).to_be_focused()
+        self.assertEqual(QASession.objects.get().state, "closed")
+
     def test_the_vote_buttons_accessible_name_contains_its_visible_label(self):
         # WCAG 2.5.3 (label in name): speech users say what they see ("click Upvoted").
         Question.objects.create(
@@ -106,11 +121,17 @@ class LiveQAInChromiumTests(PortalBrowserTestCase):
 
             return open_it
 
+        def closing_dialog(page):
+            visit("/qa/family-night/moderate/", "#qa-pending li")(page)
+            page.get_by_role("button", name="Close the session").click()
+            expect(page.get_by_role("dialog", name="Close the session?")).to_be_visible()
+
         self.assert_pages_pass_audit(
             page,
             {
                 "participant": visit("/qa/family-night/", "#qa-questions li"),
                 "console": visit("/qa/family-night/moderate/", "#qa-pending li"),
+                "console, asking to close": closing_dialog,
                 "presenter": visit("/qa/family-night/present/", "#qa-now-text"),
                 "index": visit("/qa/", "main h1"),
             },

@@ -75,8 +75,13 @@ function renderSession() {
   const s = state.session.state;
   if (view === "moderate") {
     banner.textContent = { scheduled: "Scheduled", open: "Open", closed: "Closed" }[s] || s;
+    const focused = document.activeElement;
     $("qa-open").hidden = s === "open";
     $("qa-close").hidden = s !== "open";
+    // The button just used hides itself: keep the keyboard on its counterpart.
+    if (focused && focused.hidden && (focused.id === "qa-open" || focused.id === "qa-close")) {
+      $(s === "open" ? "qa-close" : "qa-open").focus();
+    }
     return;
   }
   banner.className = `qa-banner qa-banner--${s}`;
@@ -526,10 +531,16 @@ if (app) {
   if (view === "participant") setupComposer();
   if (view === "moderate") {
     $("qa-open").addEventListener("click", () => moderatorSend({ type: "session.open" }, "The session is open."));
+    // Closing asks first, in an in-page dialog ("Keep it open" has the focus); the
+    // dialog gives focus back to the button, and once the session is closed, to "Open".
+    const closeDialog = $("qa-close-dialog");
     $("qa-close").addEventListener("click", () => {
-      if (window.confirm("Close the session? Families can no longer ask or vote.")) {
-        moderatorSend({ type: "session.close" }, "The session is closed.");
-      }
+      closeDialog.returnValue = "";
+      closeDialog.showModal();
+    });
+    closeDialog.addEventListener("close", () => {
+      if (closeDialog.returnValue !== "close") return;
+      moderatorSend({ type: "session.close" }, "The session is closed.");
     });
   }
   socket.start();
