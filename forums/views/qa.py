@@ -15,6 +15,78 @@ from forums import protocol
 from forums.models import QASession, QuestionVote
 from forums.services import qa
 
+# Words the Q&A script shows (translated here, passed to the page with json_script).
+QA_STRINGS = {
+    "stateScheduled": gettext_lazy("Scheduled"),
+    "stateOpen": gettext_lazy("Open"),
+    "stateClosed": gettext_lazy("Closed"),
+    "bannerOpen": gettext_lazy("This session is open: ask and upvote questions."),
+    "bannerClosed": gettext_lazy("This session has ended. The questions stay here to read."),
+    "bannerScheduled": gettext_lazy("This session has not started yet."),
+    "nowScheduled": gettext_lazy("The session is now scheduled."),
+    "nowOpen": gettext_lazy("The session is now open."),
+    "nowClosed": gettext_lazy("The session is now closed."),
+    "nowAnswering": gettext_lazy("Now answering"),
+    "nowAnsweringText": gettext_lazy("Now answering: %(text)s"),
+    "answered": gettext_lazy("Answered"),
+    "answer": gettext_lazy("Answer"),
+    "answerText": gettext_lazy("Answer: %(answer)s"),
+    "upvote": gettext_lazy("Upvote"),
+    "upvoted": gettext_lazy("Upvoted"),
+    "upvotedRemove": gettext_lazy("Upvoted, remove my vote"),
+    "voteOne": gettext_lazy("%(count)s vote"),
+    "voteMany": gettext_lazy("%(count)s votes"),
+    "voteNotCounted": gettext_lazy("Your vote was not counted."),
+    "waiting": gettext_lazy("Waiting for the moderator"),
+    "notPublished": gettext_lazy("Not published"),
+    "notPublishedReason": gettext_lazy("Not published: %(reason)s"),
+    "sending": gettext_lazy("Sending…"),
+    "queued": gettext_lazy(
+        "You are offline. Your question will be sent when the connection is back."
+    ),
+    "sent": gettext_lazy("Thank you. Your question was sent."),
+    "pending": gettext_lazy("Thank you. Your question is waiting for the moderator."),
+    "failed": gettext_lazy("That did not work. Please try again."),
+    "newQuestion": gettext_lazy("New question: %(text)s"),
+    "nextQuestion": gettext_lazy("The next question will appear here."),
+    # The moderator console.
+    "urgentBadge": gettext_lazy("Urgent: crisis language"),
+    "urgentWaiting": gettext_lazy("Urgent question waiting for approval."),
+    "newWaiting": gettext_lazy("New question waiting for approval."),
+    "anonymousAuthor": gettext_lazy("Anonymous (%(author)s)"),
+    "heldFor": gettext_lazy("held for: %(findings)s"),
+    "actionsFor": gettext_lazy("Actions for question %(id)s"),
+    "approve": gettext_lazy("Approve"),
+    "approved": gettext_lazy("Approved."),
+    "edit": gettext_lazy("Edit"),
+    "editAnswer": gettext_lazy("Edit answer"),
+    "reject": gettext_lazy("Reject"),
+    "rejected": gettext_lazy("Rejected."),
+    "hide": gettext_lazy("Hide"),
+    "hidden": gettext_lazy("Hidden."),
+    "pin": gettext_lazy("Pin: now answering"),
+    "pinned": gettext_lazy("Pinned."),
+    "unpin": gettext_lazy("Unpin"),
+    "unpinned": gettext_lazy("Unpinned."),
+    "markAnswered": gettext_lazy("Mark answered"),
+    "markedAnswered": gettext_lazy("Marked answered."),
+    "cancel": gettext_lazy("Cancel"),
+    "save": gettext_lazy("Save"),
+    "saveApprove": gettext_lazy("Save and approve"),
+    "saved": gettext_lazy("Saved."),
+    "editedQuestion": gettext_lazy("Edited question (remove names and identifying details)"),
+    "reasonLabel": gettext_lazy("Reason (the asker sees it)"),
+    "answerLabel": gettext_lazy("Typed answer (optional; it is published with the question)"),
+    "sessionOpened": gettext_lazy("The session is open."),
+    "sessionClosed": gettext_lazy("The session is closed."),
+    # The connection line.
+    "connecting": gettext_lazy("Connecting…"),
+    "reconnecting": gettext_lazy("Reconnecting…"),
+    "live": gettext_lazy("Live"),
+    "offline": gettext_lazy("Connection lost — reconnecting…"),
+    "refused": gettext_lazy("This page cannot connect. Please reload."),
+}
+
 
 class AskForm(forms.Form):
     text = forms.CharField(
@@ -77,6 +149,7 @@ def _page_context(request, session, *, order="votes", form=None):
         "order": order,
         "form": form or AskForm(session=session),
         "is_moderator": qa.can_moderate(request.user, session),
+        "strings": QA_STRINGS,
     }
 
 
@@ -140,7 +213,7 @@ def moderate(request, slug):
         return redirect_to_login(request.get_full_path())
     if not qa.can_moderate(request.user, session):
         raise PermissionDenied
-    return render(request, "forums/qa/moderate.html", {"session": session})
+    return render(request, "forums/qa/moderate.html", {"session": session, "strings": QA_STRINGS})
 
 
 def present(request, slug):
@@ -154,6 +227,7 @@ def present(request, slug):
             "session": session,
             "pinned": pinned,
             "questions": [question for question in questions if not question.pinned][:5],
+            "strings": QA_STRINGS,
         },
     )
 

@@ -7,6 +7,10 @@ import { LiveSocket, announce, attachComposer, newClientRef } from "./live.js";
 const app = document.getElementById("qa-app");
 const view = app ? app.dataset.view : null;
 const $ = (id) => document.getElementById(id);
+// Words on the page come translated from the server (forums.views.qa.QA_STRINGS).
+const stringsNode = $("qa-strings");
+const T = stringsNode ? JSON.parse(stringsNode.textContent) : {};
+const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_match, key) => String(values[key] ?? ""));
 
 function el(tag, attrs = {}, children = []) {
   const node = document.createElement(tag);
@@ -21,7 +25,7 @@ function el(tag, attrs = {}, children = []) {
   return node;
 }
 
-const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+const votes = (n) => fill(n === 1 ? T.voteOne : T.voteMany, { count: n });
 
 // ---- shared state ------------------------------------------------------------------
 const state = {
@@ -74,7 +78,7 @@ function renderSession() {
   if (!banner || !state.session) return;
   const s = state.session.state;
   if (view === "moderate") {
-    banner.textContent = { scheduled: "Scheduled", open: "Open", closed: "Closed" }[s] || s;
+    banner.textContent = { scheduled: T.stateScheduled, open: T.stateOpen, closed: T.stateClosed }[s] || s;
     const focused = document.activeElement;
     $("qa-open").hidden = s === "open";
     $("qa-close").hidden = s !== "open";
@@ -85,9 +89,9 @@ function renderSession() {
     return;
   }
   banner.className = `qa-banner qa-banner--${s}`;
-  if (s === "open") banner.textContent = "This session is open: ask and upvote questions.";
-  else if (s === "closed") banner.textContent = "This session has ended. The questions stay here to read.";
-  else banner.textContent = "This session has not started yet.";
+  if (s === "open") banner.textContent = T.bannerOpen;
+  else if (s === "closed") banner.textContent = T.bannerClosed;
+  else banner.textContent = T.bannerScheduled;
   const form = $("qa-ask-form");
   if (form) {
     const button = form.querySelector("button[type=submit]");
@@ -102,20 +106,20 @@ function questionItem(q) {
     id: `question-${q.id}`,
     "data-id": q.id,
   });
-  if (q.pinned) item.append(el("p", { className: "qa-badge qa-badge--now", text: "Now answering" }));
-  if (q.state === "answered") item.append(el("p", { className: "qa-badge", text: "Answered" }));
+  if (q.pinned) item.append(el("p", { className: "qa-badge qa-badge--now", text: T.nowAnswering }));
+  if (q.state === "answered") item.append(el("p", { className: "qa-badge", text: T.answered }));
   item.append(el("p", { className: "qa-question__text", text: q.text }));
   item.append(
     el("p", { className: "qa-question__meta" }, [
       el("span", { className: "qa-question__name", text: q.name }),
       document.createTextNode(" · "),
-      el("span", { className: "qa-question__votes", text: plural(q.votes, "vote", "votes") }),
+      el("span", { className: "qa-question__votes", text: votes(q.votes) }),
     ]),
   );
   if (q.answer) {
     item.append(
       el("div", { className: "qa-question__answer" }, [
-        el("p", { className: "qa-question__answer-label", text: "Answer" }),
+        el("p", { className: "qa-question__answer-label", text: T.answer }),
         el("p", { text: q.answer }),
       ]),
     );
@@ -128,8 +132,8 @@ function questionItem(q) {
         className: "button button--small qa-vote__button",
         "aria-pressed": voted ? "true" : "false",
         // The name starts with the visible label (WCAG 2.5.3): voice users say "Upvoted".
-        "aria-label": `${voted ? "Upvoted, remove my vote" : "Upvote"}: ${q.text.slice(0, 80)}`,
-        text: voted ? "Upvoted" : "Upvote",
+        "aria-label": `${voted ? T.upvotedRemove : T.upvote}: ${q.text.slice(0, 80)}`,
+        text: voted ? T.upvoted : T.upvote,
         onclick: () => toggleVote(q.id),
       }),
     );
@@ -167,8 +171,10 @@ function renderParticipant() {
           className: "qa-question__meta",
           text:
             q.state === "pending"
-              ? "Waiting for the moderator"
-              : `Not published${q.reason ? `: ${q.reason}` : ""}`,
+              ? T.waiting
+              : q.reason
+                ? fill(T.notPublishedReason, { reason: q.reason })
+                : T.notPublished,
         }),
       ]),
     ),
@@ -194,7 +200,7 @@ function toggleVote(id) {
     .catch((error) => {
       if (up) state.myVotes.delete(id);
       else state.myVotes.add(id);
-      announce($("qa-announcer"), (error && error.message) || "Your vote was not counted.");
+      announce($("qa-announcer"), (error && error.message) || T.voteNotCounted);
       render();
     });
 }
@@ -226,14 +232,14 @@ function setupComposer() {
       };
     },
     messages: {
-      sending: "Sending…",
-      queued: "You are offline. Your question will be sent when the connection is back.",
-      sent: "Thank you. Your question was sent.",
+      sending: T.sending,
+      queued: T.queued,
+      sent: T.sent,
     },
     onAck: (ack) => {
       updateCounter();
       const status = $("qa-ask-status");
-      if (ack.state === "pending") status.textContent = "Thank you. Your question is waiting for the moderator.";
+      if (ack.state === "pending") status.textContent = T.pending;
       const crisis = $("qa-crisis");
       if (ack.crisis && crisis) {
         if (ack.notice) $("qa-crisis-text").textContent = ack.notice;
@@ -266,7 +272,7 @@ function moderatorSend(frame, done) {
       if (done) status.textContent = done;
     })
     .catch((error) => {
-      status.textContent = (error && error.message) || "That did not work. Please try again.";
+      status.textContent = (error && error.message) || T.failed;
     });
 }
 
@@ -279,40 +285,40 @@ function consoleItem(q) {
     className: `qa-question${q.urgent ? " qa-question--urgent" : ""}${q.pinned ? " qa-question--pinned" : ""}`,
     "data-id": q.id,
   });
-  if (q.urgent) item.append(el("p", { className: "qa-badge qa-badge--urgent", text: "Urgent: crisis language" }));
-  if (q.pinned) item.append(el("p", { className: "qa-badge qa-badge--now", text: "Now answering" }));
+  if (q.urgent) item.append(el("p", { className: "qa-badge qa-badge--urgent", text: T.urgentBadge }));
+  if (q.pinned) item.append(el("p", { className: "qa-badge qa-badge--now", text: T.nowAnswering }));
   const textNode = el("p", { className: "qa-question__text", text: q.text });
   item.append(textNode);
-  const who = q.anonymous ? `Anonymous (${q.author})` : q.author || q.name;
+  const who = q.anonymous ? fill(T.anonymousAuthor, { author: q.author }) : q.author || q.name;
   const findings = (q.screening || []).filter((kind) => kind !== "crisis");
   item.append(
     el("p", {
       className: "qa-question__meta",
-      text: `${who} · ${plural(q.votes, "vote", "votes")}${findings.length ? ` · held for: ${findings.join(", ")}` : ""}`,
+      text: `${who} · ${votes(q.votes)}${findings.length ? ` · ${fill(T.heldFor, { findings: findings.join(", ") })}` : ""}`,
     }),
   );
-  if (q.answer) item.append(el("p", { className: "qa-question__answer", text: `Answer: ${q.answer}` }));
-  const actions = el("div", { className: "qa-actions", role: "group", "aria-label": `Actions for question ${q.id}` });
+  if (q.answer) item.append(el("p", { className: "qa-question__answer", text: fill(T.answerText, { answer: q.answer }) }));
+  const actions = el("div", { className: "qa-actions", role: "group", "aria-label": fill(T.actionsFor, { id: q.id }) });
   const id = q.id;
   if (q.state === "pending") {
     actions.append(
-      actionButton("Approve", () => moderatorSend({ type: "question.approve", question_id: id }, "Approved.")),
-      actionButton("Edit", () => openEditor(item, q)),
-      actionButton("Reject", () => openReason(item, q, "question.reject", "Reject"), "button--danger"),
+      actionButton(T.approve, () => moderatorSend({ type: "question.approve", question_id: id }, T.approved)),
+      actionButton(T.edit, () => openEditor(item, q)),
+      actionButton(T.reject, () => openReason(item, q, "question.reject", T.reject, T.rejected), "button--danger"),
     );
   } else if (q.state === "visible") {
     actions.append(
       q.pinned
-        ? actionButton("Unpin", () => moderatorSend({ type: "question.pin", question_id: id, pinned: false }, "Unpinned."))
-        : actionButton("Pin: now answering", () => moderatorSend({ type: "question.pin", question_id: id, pinned: true }, "Pinned.")),
-      actionButton("Mark answered", () => openAnswer(item, q)),
-      actionButton("Edit", () => openEditor(item, q)),
-      actionButton("Hide", () => openReason(item, q, "question.hide", "Hide"), "button--danger"),
+        ? actionButton(T.unpin, () => moderatorSend({ type: "question.pin", question_id: id, pinned: false }, T.unpinned))
+        : actionButton(T.pin, () => moderatorSend({ type: "question.pin", question_id: id, pinned: true }, T.pinned)),
+      actionButton(T.markAnswered, () => openAnswer(item, q)),
+      actionButton(T.edit, () => openEditor(item, q)),
+      actionButton(T.hide, () => openReason(item, q, "question.hide", T.hide, T.hidden), "button--danger"),
     );
   } else if (q.state === "answered") {
     actions.append(
-      actionButton("Edit answer", () => openAnswer(item, q)),
-      actionButton("Hide", () => openReason(item, q, "question.hide", "Hide"), "button--danger"),
+      actionButton(T.editAnswer, () => openAnswer(item, q)),
+      actionButton(T.hide, () => openReason(item, q, "question.hide", T.hide, T.hidden), "button--danger"),
     );
   }
   item.append(actions);
@@ -337,7 +343,7 @@ function inlineForm(item, q, { label, value, multiline, submitLabel, onSubmit, e
       el("button", {
         type: "button",
         className: "button button--small button--secondary",
-        text: "Cancel",
+        text: T.cancel,
         onclick: () => {
           editing = null;
           render();
@@ -371,32 +377,32 @@ function focusQuestion(id) {
 
 function openEditor(item, q) {
   inlineForm(item, q, {
-    label: "Edited question (remove names and identifying details)",
+    label: T.editedQuestion,
     value: q.text,
     multiline: true,
-    submitLabel: q.state === "pending" ? "Save and approve" : "Save",
+    submitLabel: q.state === "pending" ? T.saveApprove : T.save,
     onSubmit: (text) =>
-      moderatorSend({ type: "question.edit", question_id: q.id, text, approve: q.state === "pending" }, "Saved."),
+      moderatorSend({ type: "question.edit", question_id: q.id, text, approve: q.state === "pending" }, T.saved),
   });
 }
 
-function openReason(item, q, type, verb) {
+function openReason(item, q, type, verb, done) {
   inlineForm(item, q, {
-    label: `Reason (the asker sees it)`,
+    label: T.reasonLabel,
     value: "",
     multiline: false,
     submitLabel: verb,
-    onSubmit: (reason) => moderatorSend({ type, question_id: q.id, reason }, `${verb}: done.`),
+    onSubmit: (reason) => moderatorSend({ type, question_id: q.id, reason }, done),
   });
 }
 
 function openAnswer(item, q) {
   inlineForm(item, q, {
-    label: "Typed answer (optional; it is published with the question)",
+    label: T.answerLabel,
     value: q.answer || "",
     multiline: true,
-    submitLabel: "Mark answered",
-    onSubmit: (answer) => moderatorSend({ type: "question.answer", question_id: q.id, answer }, "Marked answered."),
+    submitLabel: T.markAnswered,
+    onSubmit: (answer) => moderatorSend({ type: "question.answer", question_id: q.id, answer }, T.markedAnswered),
   });
 }
 
@@ -433,7 +439,7 @@ function renderConsole() {
 function renderPresenter() {
   const visible = sorted((q) => q.state === "visible");
   const pinned = visible.find((q) => q.pinned);
-  $("qa-now-text").textContent = pinned ? pinned.text : "The next question will appear here.";
+  $("qa-now-text").textContent = pinned ? pinned.text : T.nextQuestion;
   $("qa-top").replaceChildren(
     ...visible
       .filter((q) => !q.pinned)
@@ -442,7 +448,7 @@ function renderPresenter() {
         el("li", { "data-id": q.id }, [
           el("span", { className: "qa-present__text", text: q.text }),
           document.createTextNode(" "),
-          el("span", { className: "qa-present__votes", text: plural(q.votes, "vote", "votes") }),
+          el("span", { className: "qa-present__votes", text: votes(q.votes) }),
         ]),
       ),
   );
@@ -462,9 +468,9 @@ function onFrame(frame) {
       const q = frame.question;
       const known = state.questions.has(q.id);
       merge(q);
-      if (!known && view === "participant" && isPublic(q)) announce(announcer, `New question: ${q.text}`);
+      if (!known && view === "participant" && isPublic(q)) announce(announcer, fill(T.newQuestion, { text: q.text }));
       if (!known && view === "moderate" && q.state === "pending") {
-        announce(announcer, q.urgent ? "Urgent question waiting for approval." : "New question waiting for approval.");
+        announce(announcer, q.urgent ? T.urgentWaiting : T.newWaiting);
       }
       break;
     }
@@ -473,10 +479,10 @@ function onFrame(frame) {
         const before = state.questions.get(frame.question.id);
         merge(frame.question);
         if (view === "participant" && before && !isPublic(before) && isPublic(frame.question)) {
-          announce(announcer, `New question: ${frame.question.text}`);
+          announce(announcer, fill(T.newQuestion, { text: frame.question.text }));
         }
         if (frame.question.pinned && (!before || !before.pinned) && view !== "moderate") {
-          announce(announcer, `Now answering: ${frame.question.text}`);
+          announce(announcer, fill(T.nowAnsweringText, { text: frame.question.text }));
         }
       }
       for (const partial of frame.questions || []) {
@@ -492,7 +498,10 @@ function onFrame(frame) {
     }
     case "session.updated":
       state.session = frame.session;
-      announce(announcer, `The session is now ${frame.session.state}.`);
+      announce(
+        announcer,
+        { scheduled: T.nowScheduled, open: T.nowOpen, closed: T.nowClosed }[frame.session.state] || "",
+      );
       break;
     case "presence":
       setPresence(frame.count);
@@ -508,11 +517,11 @@ function onStatus(status) {
   if (!node) return;
   node.textContent =
     {
-      connecting: "Connecting…",
-      reconnecting: "Reconnecting…",
-      live: "Live",
-      offline: "Connection lost — reconnecting…",
-      refused: "This page cannot connect. Please reload.",
+      connecting: T.connecting,
+      reconnecting: T.reconnecting,
+      live: T.live,
+      offline: T.offline,
+      refused: T.refused,
     }[status] || "";
 }
 
@@ -530,7 +539,7 @@ if (app) {
   });
   if (view === "participant") setupComposer();
   if (view === "moderate") {
-    $("qa-open").addEventListener("click", () => moderatorSend({ type: "session.open" }, "The session is open."));
+    $("qa-open").addEventListener("click", () => moderatorSend({ type: "session.open" }, T.sessionOpened));
     // Closing asks first, in an in-page dialog ("Keep it open" has the focus); the
     // dialog gives focus back to the button, and once the session is closed, to "Open".
     const closeDialog = $("qa-close-dialog");
@@ -540,7 +549,7 @@ if (app) {
     });
     closeDialog.addEventListener("close", () => {
       if (closeDialog.returnValue !== "close") return;
-      moderatorSend({ type: "session.close" }, "The session is closed.");
+      moderatorSend({ type: "session.close" }, T.sessionClosed);
     });
   }
   socket.start();
