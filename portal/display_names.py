@@ -150,12 +150,46 @@ STAFF_TITLE_WORDS = {
     "editor",
     "official",
     "team",
+    "psychologist",
+    "psychiatrist",
+    # Spanish (the portal's second language), compared without accents.
+    "moderador",
+    "moderadora",
+    "administrador",
+    "administradora",
+    "coordinador",
+    "coordinadora",
+    "facilitador",
+    "facilitadora",
+    "consejero",
+    "consejera",
+    "terapeuta",
+    "psicologo",
+    "psicologa",
+    "psiquiatra",
+    "enfermero",
+    "enfermera",
+    "medico",
+    "medica",
+    "doctora",
+    "dra",
+    "revisor",
+    "revisora",
+    "editora",
+    "oficial",
+    "equipo",
 }
+
+
+def _without_accents(word):
+    return "".join(
+        char for char in unicodedata.normalize("NFKD", word) if not unicodedata.combining(char)
+    )
 
 
 def uses_staff_title(value):
     words = re.findall(r"[^\W\d_]+", normalise_display_name(value).casefold())
-    return any(word in STAFF_TITLE_WORDS for word in words)
+    return any(_without_accents(word) in STAFF_TITLE_WORDS for word in words)
 
 
 def contains_email(value):

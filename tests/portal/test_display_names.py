@@ -90,8 +90,28 @@ def test_the_uniqueness_key_folds_non_ascii_case():
     assert display_name_key("JOSÉ  Ángel") == display_name_key("josé ángel")
 
 
-@pytest.mark.parametrize("name", ["Moderator Jo", "Site Admin", "Dr Help", "Staff member"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Moderator Jo",
+        "Site Admin",
+        "Dr Help",
+        "Staff member",
+        "Moderadora Ana",
+        "La Médica",
+        "Equipo de apoyo",
+        "Psicóloga Luz",
+        "Dra Flores",
+    ],
+)
 def test_staff_titles_are_recognised(name):
     from portal.display_names import uses_staff_title
 
     assert uses_staff_title(name)
+
+
+@pytest.mark.parametrize("name", ["Papá con Esperanza", "Mamá Luz", "Hopeful Dad", "Medical Mom"])
+def test_ordinary_names_are_not_staff_titles(name):
+    from portal.display_names import uses_staff_title
+
+    assert not uses_staff_title(name)
