@@ -20,7 +20,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from forums import live, protocol, ratelimit, screening
 from forums.models import Flag, Message, Room, RoomMembership, RoomOpenHours
@@ -174,7 +176,8 @@ def closed_explanation(room, now=None):
     if moment is None:
         return _("This room is closed right now.")
     return _("This room is read-only outside its open hours. It opens next %(when)s.") % {
-        "when": moment.strftime("%A %-d %B, %-I:%M %p")
+        # Day and month names, and their order, in the reader's language.
+        "when": date_format(moment, pgettext("room opening time", "l j F, g:i A"))
     }
 
 
@@ -455,7 +458,7 @@ def _require_member_can_post(room, user, membership, moderator):
         raise protocol.ProtocolError(
             MUTED,
             _("A moderator has paused your posting until %(when)s.")
-            % {"when": until.strftime("%-I:%M %p, %A")},
+            % {"when": date_format(until, pgettext("end of a pause in posting", "g:i A, l"))},
         )
     if not room_is_open(room):
         raise protocol.ProtocolError(ROOM_CLOSED, closed_explanation(room))

@@ -208,3 +208,22 @@ def test_a_malformed_http_bound_is_refused_with_a_clear_error():
         result = run_python(SLOTS_PROBE, {**PRODUCTION, "HTTP_MAX_CONCURRENCY": value})
         assert result.returncode != 0
         assert "HTTP_MAX_CONCURRENCY must be a whole number" in result.stderr
+
+
+GC_TIMER_PROBE = """
+import django
+from django.conf import settings
+django.setup()
+print(settings.GC_FULL_COLLECTION_SECONDS)
+"""
+
+
+def test_the_full_collection_timer_defaults_to_a_minute_and_refuses_a_negative_interval():
+    result = run_python(GC_TIMER_PROBE, PRODUCTION)
+    assert result.stdout.strip().splitlines()[-1] == "60.0"
+    off = run_python(GC_TIMER_PROBE, {**PRODUCTION, "GC_FULL_COLLECTION_SECONDS": "0"})
+    assert off.stdout.strip().splitlines()[-1] == "0.0"
+    for value in ("-5", "soon"):
+        refused = run_python(GC_TIMER_PROBE, {**PRODUCTION, "GC_FULL_COLLECTION_SECONDS": value})
+        assert refused.returncode != 0
+        assert "GC_FULL_COLLECTION_SECONDS" in refused.stderr
