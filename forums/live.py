@@ -35,8 +35,11 @@ from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from forums import protocol
 
@@ -374,6 +377,35 @@ def summarise_presence(tallies):
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
 
 
+def socket_language(scope):
+    """The language of a socket's reader, chosen as for their pages: a language picked on
+    this site (the language cookie), else the profile's preferred language, else the
+    browser's Accept-Language, else the site's default."""
+    from django.utils.translation import trans_real
+
+    def supported(code):
+        try:
+            return translation.get_supported_language_variant(code)
+        except LookupError:
+            return None
+
+    cookie = (scope.get("cookies") or {}).get(settings.LANGUAGE_COOKIE_NAME)
+    if cookie and supported(cookie):
+        return supported(cookie)
+    user = scope.get("user")
+    if user is not None and user.is_authenticated:
+        profile = getattr(user, "profile", None)  # None when the account has none
+        preferred = getattr(profile, "preferred_language", "")
+        if preferred and supported(preferred):
+            return supported(preferred)
+    headers = dict(scope.get("headers") or [])
+    accept = headers.get(b"accept-language", b"").decode("latin-1")
+    for code, _quality in trans_real.parse_accept_lang_header(accept):
+        if code != "*" and supported(code):
+            return supported(code)
+    return settings.LANGUAGE_CODE
+
+
 def hub():
     """The hub of the running event loop (created on first use)."""
     loop = asyncio.get_running_loop()
@@ -417,6 +449,10 @@ class LiveConsumer(AsyncWebsocketConsumer):
         self._ready = False
         self._backlog = []
         self.user = self.scope.get("user")
+        # Everything this socket says (explanations, errors) in its reader's language;
+        # the activation lives in this socket's context and follows it into the
+        # database threads (asgiref), never into another socket's.
+        translation.activate(await database_sync_to_async(socket_language)(self.scope))
         await self.accept()
         try:
             await self.open()
@@ -432,7 +468,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             logger.exception("forums: snapshot failed")
             await self.hub.unsubscribe(self)
             await self.send_frame(
-                protocol.error_frame(protocol.SERVER_ERROR, "Please try again in a moment.")
+                protocol.error_frame(protocol.SERVER_ERROR, _("Please try again in a moment."))
             )
             await self.close(code=1011)
             return
@@ -469,7 +505,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             frame = protocol.parse_client_frame(text_data, self.frames)
             client_ref = frame.client_ref
             if not self._ready:
-                raise protocol.ProtocolError(protocol.CONFLICT, "Still connecting; try again.")
+                raise protocol.ProtocolError(protocol.CONFLICT, _("Still connecting; try again."))
             handler = getattr(self, "on_" + frame.type.replace(".", "_"))
             await handler(frame)
         except protocol.ProtocolError as error:
@@ -482,7 +518,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
             await self.send_frame(
                 protocol.error_frame(
                     protocol.SERVER_ERROR,
-                    "Something went wrong on our side; nothing was changed. Please try again.",
+                    _("Something went wrong on our side; nothing was changed. Please try again."),
                     client_ref=client_ref,
                 )
             )

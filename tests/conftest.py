@@ -84,3 +84,13 @@ def _fast_password_hashing():
 
     with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _no_language_left_active():
+    """A page request activates its reader's language in the test's thread; put the
+    default back so the next test does not run in someone else's language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

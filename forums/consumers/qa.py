@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
 from django.urls import path
+from django.utils.translation import gettext as _
 
 from forums import live, protocol
 from forums.models import QASession
@@ -28,12 +29,12 @@ class QAConsumer(live.LiveConsumer):
         wants_console = query.get("view", [""])[0] == "moderate"
         session, moderator = await database_sync_to_async(self._load)(slug)
         if session is None:
-            raise live.Refuse(live.CLOSE_NOT_FOUND, protocol.NOT_FOUND, "No such Q&A session.")
+            raise live.Refuse(live.CLOSE_NOT_FOUND, protocol.NOT_FOUND, _("No such Q&A session."))
         if wants_console and not moderator:
             raise live.Refuse(
                 live.CLOSE_FORBIDDEN,
                 protocol.FORBIDDEN,
-                "Only this session's moderators can open the console.",
+                _("Only this session's moderators can open the console."),
             )
         self.session_id = session.pk
         self.topic = session.topic
@@ -72,7 +73,7 @@ class QAConsumer(live.LiveConsumer):
         self.as_moderator = False
         self.tags = frozenset()
         await self.send_frame(
-            protocol.error_frame(protocol.FORBIDDEN, "You are no longer a moderator here.")
+            protocol.error_frame(protocol.FORBIDDEN, _("You are no longer a moderator here."))
         )
         await self.close(code=live.CLOSE_FORBIDDEN)
 

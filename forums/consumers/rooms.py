@@ -14,6 +14,7 @@ import logging
 
 from channels.db import database_sync_to_async
 from django.urls import path
+from django.utils.translation import gettext as _
 
 from forums import live, protocol
 from forums.models import Room
@@ -62,7 +63,9 @@ class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
         slug = self.scope["url_route"]["kwargs"]["slug"]
         self.room = await database_sync_to_async(Room.objects.filter(slug=slug).first)()
         if self.room is None:
-            raise live.Refuse(live.CLOSE_NOT_FOUND, protocol.NOT_FOUND, "This room does not exist.")
+            raise live.Refuse(
+                live.CLOSE_NOT_FOUND, protocol.NOT_FOUND, _("This room does not exist.")
+            )
         refusal = await database_sync_to_async(service.connect_check)(self.room, self.user)
         if refusal is not None:
             raise live.Refuse(*refusal)
@@ -101,7 +104,7 @@ class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
         self.tags = frozenset({service.author_tag(self.user.pk)})
         await self.send_frame(
             protocol.error_frame(
-                protocol.FORBIDDEN, "You are no longer a moderator here; reconnecting."
+                protocol.FORBIDDEN, _("You are no longer a moderator here; reconnecting.")
             )
         )
         await self.close(code=live.CLOSE_RECONNECT)
@@ -114,7 +117,7 @@ class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
     async def on_control(self, control):
         if control.get("kind") == "ban":
             await self.send_frame(
-                protocol.error_frame(service.BANNED, "You can no longer take part in this room.")
+                protocol.error_frame(service.BANNED, _("You can no longer take part in this room."))
             )
             await self.close(code=live.CLOSE_BANNED)
 

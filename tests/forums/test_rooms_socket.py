@@ -235,6 +235,34 @@ async def test_a_muted_member_gets_an_error_frame(member, room):
     await socket.disconnect()
 
 
+async def test_each_socket_speaks_its_readers_language(make_family_member, room):
+    """A family that chose Spanish gets Spanish explanations; the next socket, an English
+    reader's, is not affected (the language belongs to the socket, not the thread)."""
+    from datetime import timedelta
+
+    from django.utils import timezone, translation
+
+    until_later = timezone.now() + timedelta(minutes=30)
+    spanish = await database_sync_to_async(make_family_member)(
+        display_name="Madre con Esperanza", preferred_language="es"
+    )
+    english = await database_sync_to_async(make_family_member)(display_name="Hopeful Dad")
+    for user in (spanish, english):
+        await database_sync_to_async(join)(room, user, muted_until=until_later)
+    es_socket, _ = await opened(spanish)
+    en_socket, _ = await opened(english)
+    es_error = await send(es_socket, "message.send", body="hola")
+    en_error = await send(en_socket, "message.send", body="hi")
+    english_text = "A moderator has paused your posting until"
+    with translation.override("es"):
+        spanish_text = translation.gettext("A moderator has paused your posting until %(when)s.")
+    assert spanish_text.split("%")[0].strip() in es_error["message"]
+    assert english_text not in es_error["message"]
+    assert english_text in en_error["message"]
+    await es_socket.disconnect()
+    await en_socket.disconnect()
+
+
 async def test_an_invite_only_room_refuses_members_not_invited(make_family_member):
     await database_sync_to_async(make_room)("familias", access=Room.Access.INVITED)
     stranger = await database_sync_to_async(make_family_member)(display_name="Not Invited")
