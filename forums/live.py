@@ -452,7 +452,12 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # Everything this socket says (explanations, errors) in its reader's language;
         # the activation lives in this socket's context and follows it into the
         # database threads (asgiref), never into another socket's.
-        translation.activate(await database_sync_to_async(socket_language)(self.scope))
+        try:
+            language = await database_sync_to_async(socket_language)(self.scope)
+        except Exception:
+            logger.exception("forums: reading the socket's language failed; using the default")
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
         await self.accept()
         try:
             await self.open()
