@@ -217,6 +217,12 @@ export function reloadOnce(reason) {
   return true;
 }
 
+// A translated sentence with named parts, as gettext writes them: "%(name)s". The parts
+// go in as text (callers put the result on the page with textContent).
+export function fill(template, values) {
+  return template.replace(/%\((\w+)\)s/g, (_match, key) => String(values[key] ?? ""));
+}
+
 export function announce(region, text) {
   if (!region) return;
   region.textContent = "";

@@ -2,7 +2,7 @@
 // presenter view (/present/), on the shared LiveSocket (live.js).
 // Everything a user typed goes on the page with textContent, never as HTML.
 
-import { LiveSocket, announce, attachComposer, newClientRef } from "./live.js";
+import { LiveSocket, announce, attachComposer, fill, newClientRef } from "./live.js";
 
 const app = document.getElementById("qa-app");
 const view = app ? app.dataset.view : null;
@@ -10,7 +10,6 @@ const $ = (id) => document.getElementById(id);
 // Words on the page come translated from the server (forums.views.qa.QA_STRINGS).
 const stringsNode = $("qa-strings");
 const T = stringsNode ? JSON.parse(stringsNode.textContent) : {};
-const fill = (template, values) => template.replace(/%\((\w+)\)s/g, (_match, key) => String(values[key] ?? ""));
 
 function el(tag, attrs = {}, children = []) {
   const node = document.createElement(tag);

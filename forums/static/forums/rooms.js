@@ -1,6 +1,6 @@
 // A peer room: live chat over /ws/rooms/<slug>/ (forums/protocol.py, rooms section).
 // Everything a member typed goes on the page with textContent, never as HTML.
-import { LiveSocket, announce, attachComposer, newClientRef, reloadOnce } from "./live.js";
+import { LiveSocket, announce, attachComposer, fill, newClientRef, reloadOnce } from "./live.js";
 
 const root = document.getElementById("room");
 const slug = root.dataset.slug;
@@ -472,10 +472,6 @@ const EXCERPT_LENGTH = 80;
 function excerpt(text) {
   const flat = text.replace(/\s+/g, " ").trim();
   return flat.length > EXCERPT_LENGTH ? `${flat.slice(0, EXCERPT_LENGTH - 1)}…` : flat;
-}
-
-function fill(template, values) {
-  return template.replace(/%\((\w+)\)s/g, (_match, key) => values[key] ?? "");
 }
 
 function showReasonError(shown) {
