@@ -42,6 +42,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from forums import protocol
+from portal.middleware import scope_language
 
 logger = logging.getLogger("forums.live")
 
@@ -377,35 +378,6 @@ def summarise_presence(tallies):
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Hub]" = weakref.WeakKeyDictionary()
 
 
-def socket_language(scope):
-    """The language of a socket's reader, chosen as for their pages: a language picked on
-    this site (the language cookie), else the profile's preferred language, else the
-    browser's Accept-Language, else the site's default."""
-    from django.utils.translation import trans_real
-
-    def supported(code):
-        try:
-            return translation.get_supported_language_variant(code)
-        except LookupError:
-            return None
-
-    cookie = (scope.get("cookies") or {}).get(settings.LANGUAGE_COOKIE_NAME)
-    if cookie and supported(cookie):
-        return supported(cookie)
-    user = scope.get("user")
-    if user is not None and user.is_authenticated:
-        profile = getattr(user, "profile", None)  # None when the account has none
-        preferred = getattr(profile, "preferred_language", "")
-        if preferred and supported(preferred):
-            return supported(preferred)
-    headers = dict(scope.get("headers") or [])
-    accept = headers.get(b"accept-language", b"").decode("latin-1")
-    for code, _quality in trans_real.parse_accept_lang_header(accept):
-        if code != "*" and supported(code):
-            return supported(code)
-    return settings.LANGUAGE_CODE
-
-
 def hub():
     """The hub of the running event loop (created on first use)."""
     loop = asyncio.get_running_loop()
@@ -453,7 +425,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
         # the activation lives in this socket's context and follows it into the
         # database threads (asgiref), never into another socket's.
         try:
-            language = await database_sync_to_async(socket_language)(self.scope)
+            language = await database_sync_to_async(scope_language)(self.scope)
         except Exception:
             logger.exception("forums: reading the socket's language failed; using the default")
             language = settings.LANGUAGE_CODE

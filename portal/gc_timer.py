@@ -46,5 +46,4 @@ class PeriodicFullCollection:
             unreachable,
             took,
         )
-        if not self._loop.is_closed():
-            self._loop.call_later(self.interval, self._collect)
+        self._loop.call_later(self.interval, self._collect)

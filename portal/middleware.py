@@ -27,6 +27,34 @@ class PreferredLanguageMiddleware:
         return self.get_response(request)
 
 
+def _supported(code):
+    try:
+        return translation.get_supported_language_variant(code)
+    except LookupError:
+        return None
+
+
+def scope_language(scope):
+    """The language for a websocket's reader, by the same rule as their pages
+    (LocaleMiddleware, then the middleware above): a language picked on this site (the
+    language cookie), else the profile's preferred language, else the browser's
+    Accept-Language, else the site's default. Reads the profile: call it off the loop."""
+    from django.utils.translation.trans_real import parse_accept_lang_header
+
+    cookie = (scope.get("cookies") or {}).get(settings.LANGUAGE_COOKIE_NAME)
+    user = scope.get("user")
+    preferred = ""
+    if user is not None and user.is_authenticated:
+        # A missing profile raises RelatedObjectDoesNotExist, an AttributeError.
+        preferred = getattr(getattr(user, "profile", None), "preferred_language", "")
+    accept = dict(scope.get("headers") or []).get(b"accept-language", b"").decode("latin-1")
+    browser = [code for code, _quality in parse_accept_lang_header(accept) if code != "*"]
+    for code in (cookie, preferred, *browser):
+        if code and _supported(code):
+            return _supported(code)
+    return settings.LANGUAGE_CODE
+
+
 class ContentSecurityPolicyMiddleware:
     """Send a strict Content-Security-Policy (and a Permissions-Policy) on the public site.
 

@@ -175,3 +175,29 @@ def test_a_closed_room_says_when_it_opens_in_the_readers_language():
         text = rooms.closed_explanation(room, now=sunday_noon)
     assert "lunes 30 de noviembre" in text
     assert "Monday" not in text and "November" not in text
+
+
+@pytest.mark.parametrize(
+    ("cookies", "accept", "expected"),
+    [
+        ({}, b"", "en"),
+        ({}, b"es-MX,es;q=0.9,en;q=0.5", "es"),
+        ({}, b"fr-FR,fr;q=0.9", "en"),
+        ({"django_language": "en"}, b"es-MX,es;q=0.9", "en"),
+        ({"django_language": "es"}, b"en-US", "es"),
+        ({"django_language": "xx"}, b"es", "es"),
+    ],
+)
+def test_a_socket_without_a_profile_takes_the_sites_cookie_then_the_browsers_language(
+    cookies, accept, expected
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.middleware import scope_language
+
+    scope = {
+        "cookies": cookies,
+        "user": AnonymousUser(),
+        "headers": [(b"accept-language", accept)],
+    }
+    assert scope_language(scope) == expected
