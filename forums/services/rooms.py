@@ -33,6 +33,11 @@ logger = logging.getLogger("forums.rooms")
 
 PAGE_SIZE = 50
 RESUME_LIMIT = 50
+# A resuming client also gets again the messages at or below its last id posted this
+# recently: with more than one process (or database thread), a message can commit, and
+# reach clients, after one with a higher id; a client that saw the higher one and
+# reconnected in between would otherwise never receive it.
+RESUME_OVERLAP = timedelta(seconds=60)
 EDIT_WINDOW = timedelta(minutes=10)
 NEW_MEMBER_PERIOD = timedelta(days=7)
 SEND_LIMIT = (8, 30)  # messages per member per seconds (on top of a room's slow mode)
@@ -281,8 +286,10 @@ def snapshot(room, user, *, after=None):
 
     Without ``after``: the last 50 messages this person may see. With ``after`` (the last
     id the client saw): the messages after it, or the last 50 and ``gap: true`` when more
-    arrived meanwhile; ``changed`` re-sends the recent messages edited or gone since, so a
-    client that resumes is whole again. Before the guidelines are accepted, no messages.
+    arrived meanwhile; ``changed`` re-sends the recent messages edited since, or posted
+    within RESUME_OVERLAP (one may have committed after a newer one the client saw), and
+    ``gone`` lists those removed, so a client that resumes is whole again (it places
+    messages by id, replacing a copy it has). Before the guidelines are accepted, no messages.
     """
     moderator = is_moderator(user)
     membership = RoomMembership.objects.filter(room=room, account=user).first()
@@ -315,8 +322,11 @@ def snapshot(room, user, *, after=None):
             ).values_list("pk", flat=True)
         )
         frame["gone"] = [m.pk for m in window if m.pk not in visible_ids]
+        overlap = timezone.now() - RESUME_OVERLAP
         frame["changed"] = [
-            message_frame_data(m) for m in window if m.pk in visible_ids and m.edited_at
+            message_frame_data(m)
+            for m in reversed(window)
+            if m.pk in visible_ids and (m.edited_at or m.created_at >= overlap)
         ]
     else:
         latest = list(mine_qs.order_by("-pk")[: PAGE_SIZE + 1])

@@ -1,10 +1,12 @@
 """The peer-room socket end to end: gates, frames, moderator actions, broadcasts."""
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.utils import timezone
 
 from forums import live, protocol
 from forums.models import Flag, Message, ModerationAction, Room
@@ -368,6 +370,29 @@ async def test_resume_after_the_last_id_seen_carries_only_newer_messages(member,
     socket, snapshot = await opened(member, query=f"?after={ids[2]}")
     assert [m["id"] for m in snapshot["messages"]] == ids[3:]
     assert snapshot["gap"] is False
+    await socket.disconnect()
+
+
+async def test_resume_sends_again_recent_messages_below_the_last_id_seen(member, other, room):
+    """With more than one process a message can reach clients after a newer one: a client
+    that saw only the newer one before reconnecting still gets the older one on resume."""
+
+    def fill():
+        old = Message.objects.create(room=room, author=other, body="an hour ago")
+        Message.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(hours=1))
+        late = Message.objects.create(room=room, author=other, body="committed late")
+        held = Message.objects.create(
+            room=room, author=other, body="held for review", state=Message.State.HELD
+        )
+        newer = Message.objects.create(room=room, author=member, body="seen first")
+        return old.pk, late.pk, held.pk, newer.pk
+
+    old, late, held, newer = await database_sync_to_async(fill)()
+    socket, snapshot = await opened(member, query=f"?after={newer}")
+    assert snapshot["messages"] == []
+    again = [m["id"] for m in snapshot["changed"]]
+    assert again == [late, newer]  # not the hour-old one, never someone else's held one
+    assert old not in again and held not in again
     await socket.disconnect()
 
 
