@@ -1,0 +1,140 @@
+"""daphne with timers on the peer-room message path (a diagnostic for bench/rooms_chat.py).
+
+Takes daphne's own arguments and serves as daphne does, with these measured inside the
+process:
+
+- ``service``: the database work of each ``message.send``
+  (``forums.services.rooms.send_message``, on the consumers' database thread);
+- ``frame``: the whole ``message.send`` frame as its socket sees it: waiting for the
+  database thread, the work, and the ack;
+- ``fan-out``: writing one broadcast to this process's sockets of its room (rooms of
+  more than 100 sockets apart);
+- as they happen, on stderr: event-loop stalls over 40 ms, garbage collections over 5 ms.
+
+The percentiles are printed to stderr when daphne stops (SIGTERM or Ctrl-C)::
+
+    .venv/bin/python bench/daphne_stages.py \\
+        -e tcp:port=8600:interface=127.0.0.1:backlog=1024 portal.asgi:application
+"""
+
+import asyncio
+import atexit
+import gc
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+STALL_MS = 40
+GC_MS = 5
+SAMPLES = {"service": [], "frame": [], "fan-out (rooms <= 100)": [], "fan-out (rooms > 100)": []}
+
+
+def log(line):
+    print(f"{time.strftime('%H:%M:%S')} {line}", file=sys.stderr, flush=True)
+
+
+def watch_collections():
+    started = {}
+
+    def callback(phase, info):
+        if phase == "start":
+            started["at"] = time.perf_counter()
+            return
+        took = (time.perf_counter() - started.pop("at", time.perf_counter())) * 1000
+        if took > GC_MS:
+            log(f"gc generation {info['generation']}: {took:.1f} ms, {info['collected']} freed")
+
+    gc.callbacks.append(callback)
+
+
+async def watch_loop():
+    while True:
+        before = time.perf_counter()
+        await asyncio.sleep(0.005)
+        late = (time.perf_counter() - before) * 1000 - 5
+        if late > STALL_MS:
+            log(f"event loop stalled {late:.0f} ms")
+
+
+def time_the_message_path():
+    import django
+
+    django.setup()
+    from forums import live
+    from forums.consumers import rooms as consumers
+    from forums.services import rooms as service
+
+    send_message = service.send_message
+
+    def timed_send_message(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return send_message(*args, **kwargs)
+        finally:
+            SAMPLES["service"].append((time.perf_counter() - start) * 1000)
+
+    service.send_message = timed_send_message  # the consumer looks it up at each call
+
+    on_message_send = consumers.RoomConsumer.on_message_send
+
+    async def timed_on_message_send(self, frame):
+        start = time.perf_counter()
+        await on_message_send(self, frame)
+        SAMPLES["frame"].append((time.perf_counter() - start) * 1000)
+
+    consumers.RoomConsumer.on_message_send = timed_on_message_send
+
+    deliver_locally = live.Hub.deliver_locally
+
+    async def timed_deliver_locally(self, message):
+        start = time.perf_counter()
+        sockets = len(self.topics.get(message.get("topic")) or ())
+        await deliver_locally(self, message)
+        key = "fan-out (rooms > 100)" if sockets > 100 else "fan-out (rooms <= 100)"
+        SAMPLES[key].append((time.perf_counter() - start) * 1000)
+
+    live.Hub.deliver_locally = timed_deliver_locally
+
+
+def report():
+    for name, values in SAMPLES.items():
+        if not values:
+            continue
+        values = sorted(values)
+
+        def at(fraction, values=values):
+            return values[min(len(values) - 1, int(fraction * len(values)))]
+
+        log(
+            f"{name}: n={len(values)} p50 {at(0.5):.1f} ms  p95 {at(0.95):.1f} ms  "
+            f"p99 {at(0.99):.1f} ms  max {values[-1]:.1f} ms"
+        )
+
+
+def main():
+    from daphne.server import Server  # installs the asyncio reactor before anything else
+
+    watch_collections()
+    time_the_message_path()
+    serve = Server.run
+
+    def run(self):
+        from twisted.internet import reactor
+
+        reactor.callLater(1, lambda: asyncio.ensure_future(watch_loop()))
+        return serve(self)
+
+    Server.run = run
+    atexit.register(report)
+    from daphne.cli import CommandLineInterface
+
+    sys.argv = ["daphne", *sys.argv[1:]]
+    CommandLineInterface.entrypoint()
+
+
+if __name__ == "__main__":
+    main()
