@@ -25,6 +25,30 @@ def moderator(make_staff):
     return make_staff(roles.MODERATORS)
 
 
+# --- standing: read fresh from the account, its groups and its email addresses ----------
+def test_standing_reads_role_and_verified_email_fresh(make_family_member, moderator):
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth.models import Group
+
+    from portal.models import User
+
+    member = make_family_member()
+    assert service.standing(member) == (False, True)
+    # Staff accounts have no family profile (no display name): not members of a room.
+    assert service.standing(moderator) == (True, False)
+    # Another group is not the Moderators group.
+    member.groups.add(Group.objects.get(name=roles.CARE_COORDINATORS))
+    assert service.standing(member) == (False, True)
+    User.objects.filter(pk=member.pk).update(is_superuser=True)
+    assert service.standing(member) == (True, True)
+    User.objects.filter(pk=member.pk).update(is_superuser=False)
+    EmailAddress.objects.filter(user=member).update(verified=False)
+    assert service.standing(member) == (False, False)
+    # Deactivated since the socket opened: the row says so, whatever the object says.
+    User.objects.filter(pk=moderator.pk).update(is_active=False)
+    assert moderator.is_active and service.standing(moderator) == (False, False)
+
+
 # --- open hours (settings.TIME_ZONE is America/New_York) ---------------------------------
 SUNDAY_MORNING = [(6, time(9, 0), time(11, 0))]
 
