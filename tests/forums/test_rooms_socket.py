@@ -396,6 +396,23 @@ async def test_resume_sends_again_recent_messages_below_the_last_id_seen(member,
     await socket.disconnect()
 
 
+async def test_resume_after_a_long_absence_starts_again_from_the_newest_messages(member, room):
+    def fill():
+        seen = Message.objects.create(room=room, author=member, body="last seen").pk
+        newer = [
+            Message.objects.create(room=room, author=member, body=f"n{n}").pk for n in range(60)
+        ]
+        return seen, newer
+
+    seen, newer = await database_sync_to_async(fill)()
+    socket, snapshot = await opened(member, query=f"?after={seen}")
+    assert snapshot["gap"] is True
+    assert [m["id"] for m in snapshot["messages"]] == newer[-50:]
+    # The client starts over from these (older ones by paging back): nothing else mixed in.
+    assert snapshot["changed"] == [] and snapshot["gone"] == []
+    await socket.disconnect()
+
+
 async def test_a_report_lands_in_the_review_queue(member, other, moderator, room):
     message, _ = await database_sync_to_async(service.send_message)(
         room, other, body="Try this pill"
