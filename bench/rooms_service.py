@@ -1,0 +1,71 @@
+"""The database work of one peer-room message, timed in-process (no sockets, no load).
+
+What a process's one database thread for sockets spends per ``message.send``: times
+``forums.services.rooms.send_message`` and, on its own, the ``standing`` check it makes,
+for one member of a room created for the purpose (removed after). The member's rate
+limit is lifted for the run so that every call posts. Run with the server's environment
+(bench/README.md), e.g. against PostgreSQL::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_rooms \\
+        .venv/bin/python bench/rooms_service.py --calls 300
+"""
+
+import argparse
+import statistics
+import time
+
+import rooms_chat  # same directory: its accounts, rooms and clean-up
+
+
+def timed(function, calls):
+    samples = []
+    for n in range(calls):
+        start = time.perf_counter()
+        function(n)
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    return samples
+
+
+def describe(name, samples):
+    p90 = samples[min(len(samples) - 1, int(0.9 * len(samples)))]
+    print(
+        f"{name}: {len(samples)} calls, p50 {statistics.median(samples):.2f} ms, "
+        f"p90 {p90:.2f} ms, mean {statistics.mean(samples):.2f} ms"
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--calls", type=int, default=300)
+    options = parser.parse_args()
+
+    rooms_chat.setup_django()
+    from forums import ratelimit
+    from forums.models import Room, RoomMembership
+    from forums.services import rooms as service
+
+    plan = rooms_chat.prepare(1, 2, 0)
+    try:
+        room = Room.objects.get(slug=plan[0][0])
+        member = RoomMembership.objects.filter(room=room).first().account
+        ratelimit.take = lambda *args, **kwargs: None  # every call posts (this run only)
+        run = time.time_ns()
+        for n in range(20):  # warm up connections and caches
+            service.send_message(room, member, body=f"warm {n}", client_ref=f"w{run}-{n}")
+        describe(
+            "send_message",
+            timed(
+                lambda n: service.send_message(
+                    room, member, body=f"hello, how is everyone today {n}", client_ref=f"{run}-{n}"
+                ),
+                options.calls,
+            ),
+        )
+        describe("standing", timed(lambda n: service.standing(member), options.calls))
+    finally:
+        rooms_chat.cleanup()
+
+
+if __name__ == "__main__":
+    main()
