@@ -25,6 +25,8 @@ import sys
 import time
 from pathlib import Path
 
+from rooms_chat import percentile  # same directory
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
@@ -102,17 +104,12 @@ def time_the_message_path():
 
 def report():
     for name, values in SAMPLES.items():
-        if not values:
-            continue
-        values = sorted(values)
-
-        def at(fraction, values=values):
-            return values[min(len(values) - 1, int(fraction * len(values)))]
-
-        log(
-            f"{name}: n={len(values)} p50 {at(0.5):.1f} ms  p95 {at(0.95):.1f} ms  "
-            f"p99 {at(0.99):.1f} ms  max {values[-1]:.1f} ms"
-        )
+        if values:
+            log(
+                f"{name}: n={len(values)} p50 {percentile(values, 0.5):.1f} ms  "
+                f"p95 {percentile(values, 0.95):.1f} ms  p99 {percentile(values, 0.99):.1f} ms  "
+                f"max {max(values):.1f} ms"
+            )
 
 
 def main():

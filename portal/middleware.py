@@ -50,8 +50,8 @@ def scope_language(scope):
     accept = dict(scope.get("headers") or []).get(b"accept-language", b"").decode("latin-1")
     browser = [code for code, _quality in parse_accept_lang_header(accept) if code != "*"]
     for code in (cookie, preferred, *browser):
-        if code and _supported(code):
-            return _supported(code)
+        if code and (supported := _supported(code)):
+            return supported
     return settings.LANGUAGE_CODE
 
 
