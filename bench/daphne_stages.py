@@ -3,13 +3,18 @@
 Takes daphne's own arguments and serves as daphne does, with these measured inside the
 process:
 
+- ``relay``: handing a committed broadcast to the channel layer (on the database thread);
 - ``service``: the database work of each ``message.send``
   (``forums.services.rooms.send_message``, on the consumers' database thread);
 - ``frame``: the whole ``message.send`` frame as its socket sees it: waiting for the
   database thread, the work, and the ack;
 - ``fan-out``: writing one broadcast to this process's sockets of its room (rooms of
   more than 100 sockets apart);
-- as they happen, on stderr: event-loop stalls over 40 ms, garbage collections over 5 ms.
+- as they happen, on stderr: event-loop stalls over 40 ms, garbage collections over 5 ms;
+  with ``STAGES_STACKS=1`` in the environment, also where the loop's thread was (its
+  innermost frames) once each stall passed 20 ms;
+- on ``SIGUSR1``: the objects the collector tracks outside the frozen set, by type, and
+  how long a full collection of them takes.
 
 The percentiles are printed to stderr when daphne stops (SIGTERM or Ctrl-C)::
 
@@ -32,7 +37,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 
 STALL_MS = 40
 GC_MS = 5
-SAMPLES = {"service": [], "frame": [], "fan-out (rooms <= 100)": [], "fan-out (rooms > 100)": []}
+SAMPLES = {
+    "service": [],
+    "relay": [],
+    "frame": [],
+    "fan-out (rooms <= 100)": [],
+    "fan-out (rooms > 100)": [],
+}
 
 
 def log(line):
@@ -53,13 +64,39 @@ def watch_collections():
     gc.callbacks.append(callback)
 
 
+BEAT = {"at": time.perf_counter()}
+
+
 async def watch_loop():
     while True:
         before = time.perf_counter()
         await asyncio.sleep(0.005)
-        late = (time.perf_counter() - before) * 1000 - 5
+        BEAT["at"] = time.perf_counter()
+        late = (BEAT["at"] - before) * 1000 - 5
         if late > STALL_MS:
             log(f"event loop stalled {late:.0f} ms")
+
+
+def watch_stacks(thread_id):
+    """A thread: when the loop has not beaten for STALL_MS / 2, print where it is (the
+    innermost frames of the event loop's thread), once per stall."""
+    import traceback
+
+    reported = None
+    while True:
+        time.sleep(0.005)
+        beat = BEAT["at"]
+        if (time.perf_counter() - beat) * 1000 > STALL_MS / 2 and reported != beat:
+            reported = beat
+            frame = sys._current_frames().get(thread_id)
+            if frame is not None:
+                stack = traceback.extract_stack(frame)[-8:]
+                log(
+                    "stall at: "
+                    + " <- ".join(
+                        f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(stack)
+                    )
+                )
 
 
 def time_the_message_path():
@@ -80,6 +117,17 @@ def time_the_message_path():
             SAMPLES["service"].append((time.perf_counter() - start) * 1000)
 
     service.send_message = timed_send_message  # the consumer looks it up at each call
+
+    send_relay = live.send_relay
+
+    def timed_send_relay(message):
+        start = time.perf_counter()
+        try:
+            return send_relay(message)
+        finally:
+            SAMPLES["relay"].append((time.perf_counter() - start) * 1000)
+
+    live.send_relay = timed_send_relay  # broadcast_on_commit looks it up at each call
 
     on_message_send = consumers.RoomConsumer.on_message_send
 
@@ -102,6 +150,20 @@ def time_the_message_path():
     live.Hub.deliver_locally = timed_deliver_locally
 
 
+def heap_census(*_args):
+    """On SIGUSR1: what the collector tracks outside the frozen set, by type."""
+    import collections
+
+    objects = gc.get_objects()
+    counts = collections.Counter(type(o).__qualname__ for o in objects)
+    log(f"heap: {len(objects)} tracked objects, {gc.get_freeze_count()} frozen; top types:")
+    for name, count in counts.most_common(25):
+        log(f"  {count:8d} {name}")
+    started = time.perf_counter()
+    gc.collect()
+    log(f"full collection {(time.perf_counter() - started) * 1000:.1f} ms")
+
+
 def report():
     for name, values in SAMPLES.items():
         if values:
@@ -113,9 +175,12 @@ def report():
 
 
 def main():
+    import signal
+
     from daphne.server import Server  # installs the asyncio reactor before anything else
 
     watch_collections()
+    signal.signal(signal.SIGUSR1, heap_census)
     time_the_message_path()
     serve = Server.run
 
@@ -123,6 +188,12 @@ def main():
         from twisted.internet import reactor
 
         reactor.callLater(1, lambda: asyncio.ensure_future(watch_loop()))
+        if os.environ.get("STAGES_STACKS"):
+            import threading
+
+            threading.Thread(
+                target=watch_stacks, args=(threading.get_ident(),), daemon=True
+            ).start()
         return serve(self)
 
     Server.run = run

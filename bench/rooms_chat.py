@@ -11,9 +11,10 @@ The script creates ``--rooms`` rooms of ``--members`` members and one room of
 guidelines accepted), connects every member (spread round-robin over ``--servers``,
 from ``--clients`` client processes), and lets each member send a message every
 ``--interval`` seconds on average (uniformly 0.67x-1.33x; ``--big-interval`` for the big
-room). Latency is from just before the send to each member's receipt of the
-``message.added`` frame (the sender's own copy included); a loss is an acknowledged
-message some connected member of its room never received. It prints p50/p95/p99/max,
+room) for ``--duration`` seconds from when every socket is open. Latency is from just
+before the send to each member's receipt of the ``message.added`` frame (the sender's
+own copy included); a loss is an acknowledged message some connected member of its room
+never received. It prints p50/p95/p99/max,
 messages, deliveries and losses, then removes what it created. Loopback only.
 """
 
@@ -114,7 +115,7 @@ def prepare(rooms, members, big_room):
     return plan
 
 
-async def member_task(server, slug, cookie, interval, stop_at, results, gate, ready, ident):
+async def member_task(server, slug, cookie, interval, duration, results, gate, ready, ident):
     import websockets
 
     async with gate:
@@ -145,6 +146,8 @@ async def member_task(server, slug, cookie, interval, stop_at, results, gate, re
     task = asyncio.ensure_future(reader())
     while len(ready) < results["expected_sockets"]:
         await asyncio.sleep(0.2)
+    # The duration counts from when every socket is open (opening 1,300 takes ~30 s).
+    stop_at = time.time() + duration
     await asyncio.sleep(random.uniform(0, interval))
     counter = 0
     while time.time() < stop_at:
@@ -182,7 +185,7 @@ async def freeze_when_connected(ready, expected):
 
 
 def client_process(args):
-    assignments, servers, expected_sockets, start_at, duration, drain = args
+    assignments, servers, expected_sockets, duration, drain = args
 
     async def run():
         results = {
@@ -194,14 +197,13 @@ def client_process(args):
         }
         gate = asyncio.Semaphore(50)
         ready = SharedCount(READY, expected_sockets)
-        stop_at = start_at + duration
         tasks = [
             member_task(
                 servers[i % len(servers)],
                 slug,
                 cookie,
                 interval,
-                stop_at,
+                duration,
                 results,
                 gate,
                 ready,
@@ -278,7 +280,6 @@ def main():
     global READY
     READY = multiprocessing.get_context("fork").Value("i", 0)  # inherited by fork
     share = [sockets[i :: options.clients] for i in range(options.clients)]
-    start_at = time.time() + 5
     print(
         f"{len(plan)} rooms, {len(sockets)} members, servers {servers}, "
         f"{options.clients} client processes, {options.duration:.0f} s"
@@ -289,10 +290,7 @@ def main():
     with multiprocessing.get_context("fork").Pool(options.clients) as pool:
         outcomes = pool.map(
             client_process,
-            [
-                (part, servers, len(sockets), start_at, options.duration, options.drain)
-                for part in share
-            ],
+            [(part, servers, len(sockets), options.duration, options.drain) for part in share],
         )
     received, latencies, sent = {}, [], []
     for got, lat, out in outcomes:
