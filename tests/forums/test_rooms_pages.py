@@ -108,6 +108,20 @@ def test_outside_open_hours_a_member_cannot_post_and_is_told_when_it_opens(
     assert "opens next" in refused.value.message
 
 
+def test_within_open_hours_a_member_posts(room, make_family_member):
+    member = make_family_member()
+    join(room, member)
+    RoomOpenHours.objects.create(
+        room=room,
+        weekday=timezone.localtime().weekday(),
+        starts_at=time(0, 0),
+        ends_at=time(23, 59, 59),
+    )
+    message, info = service.send_message(room, member, body="Glad it is open tonight.")
+    assert info["state"] == "visible"
+    assert message.room_id == room.pk
+
+
 def test_moderators_may_post_outside_open_hours(room, moderator):
     RoomOpenHours.objects.create(
         room=room,
