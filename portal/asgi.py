@@ -35,6 +35,7 @@ application = PeriodicFullCollection(
         }
     ),
     settings.GC_FULL_COLLECTION_SECONDS,
+    settings.GC_FULL_COLLECTION_CONNECTIONS,
 )
 
 # Everything loaded so far (Django, Wagtail, the apps) lives as long as the process: move

@@ -350,13 +350,24 @@ except ValueError as error:
 if len(GC_THRESHOLDS) != 3 or min(GC_THRESHOLDS) < 1:
     raise ImproperlyConfigured("GC_THRESHOLDS must be three whole numbers, e.g. 10000,10,100")
 # ...and a full collection on a timer instead (portal/gc_timer.py): closed websockets
-# leave garbage in cycles that only a full collection frees; 0 turns the timer off.
+# leave garbage in cycles that only a full collection frees; 0 turns the timer off...
 try:
     GC_FULL_COLLECTION_SECONDS = env.float("GC_FULL_COLLECTION_SECONDS", default=60.0)
 except ValueError as error:
     raise ImproperlyConfigured("GC_FULL_COLLECTION_SECONDS must be a number of seconds") from error
 if GC_FULL_COLLECTION_SECONDS < 0:
     raise ImproperlyConfigured("GC_FULL_COLLECTION_SECONDS must be 0 (off) or more seconds")
+# ...once at least this many connections have ended since the last one (0: every time).
+try:
+    GC_FULL_COLLECTION_CONNECTIONS = env.int("GC_FULL_COLLECTION_CONNECTIONS", default=500)
+except ValueError as error:
+    raise ImproperlyConfigured(
+        "GC_FULL_COLLECTION_CONNECTIONS must be a whole number of connections"
+    ) from error
+if GC_FULL_COLLECTION_CONNECTIONS < 0:
+    raise ImproperlyConfigured(
+        "GC_FULL_COLLECTION_CONNECTIONS must be a whole number of connections (0 or more)"
+    )
 
 # --- Logging: ids, never message text -------------------------------------------------
 LOGGING = {

@@ -215,15 +215,24 @@ import django
 from django.conf import settings
 django.setup()
 print(settings.GC_FULL_COLLECTION_SECONDS)
+print(settings.GC_FULL_COLLECTION_CONNECTIONS)
 """
 
 
-def test_the_full_collection_timer_defaults_to_a_minute_and_refuses_a_negative_interval():
+def test_the_full_collection_timer_defaults_to_a_minute_and_500_ended_connections():
     result = run_python(GC_TIMER_PROBE, PRODUCTION)
-    assert result.stdout.strip().splitlines()[-1] == "60.0"
+    assert result.stdout.strip().splitlines()[-2:] == ["60.0", "500"]
     off = run_python(GC_TIMER_PROBE, {**PRODUCTION, "GC_FULL_COLLECTION_SECONDS": "0"})
-    assert off.stdout.strip().splitlines()[-1] == "0.0"
+    assert off.stdout.strip().splitlines()[-2] == "0.0"
     for value in ("-5", "soon"):
         refused = run_python(GC_TIMER_PROBE, {**PRODUCTION, "GC_FULL_COLLECTION_SECONDS": value})
         assert refused.returncode != 0
         assert "GC_FULL_COLLECTION_SECONDS" in refused.stderr
+    every = run_python(GC_TIMER_PROBE, {**PRODUCTION, "GC_FULL_COLLECTION_CONNECTIONS": "0"})
+    assert every.stdout.strip().splitlines()[-1] == "0"
+    for value in ("-1", "lots", "2.5"):
+        refused = run_python(
+            GC_TIMER_PROBE, {**PRODUCTION, "GC_FULL_COLLECTION_CONNECTIONS": value}
+        )
+        assert refused.returncode != 0
+        assert "GC_FULL_COLLECTION_CONNECTIONS must be a whole number" in refused.stderr
