@@ -14,7 +14,8 @@ from ``--clients`` client processes), and lets each member send a message every
 room) for ``--duration`` seconds from when every socket is open. Latency is from just
 before the send to each member's receipt of the ``message.added`` frame (the sender's
 own copy included); a loss is an acknowledged message some connected member of its room
-never received. It prints p50/p95/p99/max,
+never received. It prints p50/p95/p99/max, the same for the time from a send to its
+acknowledgement (the sender's "sent" tick),
 messages, deliveries and losses, then removes what it created. Loopback only.
 """
 
@@ -131,9 +132,16 @@ async def member_task(server, slug, cookie, interval, duration, results, gate, r
     received = results["received"]
     latencies = results["latencies"]
     sent = results["sent"]
+    acks = results["acks"]
+    sent_at = {}
 
     async def reader():
         async for raw in socket:
+            if raw.startswith('{"type":"ack"'):
+                key = json.loads(raw)["client_ref"]
+                if key in sent_at:
+                    acks.append(time.time() - sent_at.pop(key))
+                continue
             if '"message.added"' not in raw:
                 continue
             frame = json.loads(raw)
@@ -155,6 +163,7 @@ async def member_task(server, slug, cookie, interval, duration, results, gate, r
         key = f"s{ident}n{letters(counter)}"
         stamp = letters_float(time.time())
         frame = {"type": "message.send", "body": f"bench {key} {stamp}", "client_ref": key}
+        sent_at[key] = time.time()
         await socket.send(json.dumps(frame))
         sent.append((key, slug))
         await asyncio.sleep(interval * random.uniform(0.67, 1.33))
@@ -191,6 +200,7 @@ def client_process(args):
         results = {
             "received": {},
             "latencies": [],
+            "acks": [],
             "sent": [],
             "expected_sockets": expected_sockets,
             "drain": drain,
@@ -222,7 +232,7 @@ def client_process(args):
     gc.freeze()
     gc.set_threshold(10_000, 10, 100)
     results = asyncio.run(run())
-    return results["received"], results["latencies"], results["sent"]
+    return results["received"], results["latencies"], results["sent"], results["acks"]
 
 
 class SharedCount:
@@ -292,8 +302,9 @@ def main():
             client_process,
             [(part, servers, len(sockets), options.duration, options.drain) for part in share],
         )
-    received, latencies, sent = {}, [], []
-    for got, lat, out in outcomes:
+    received, latencies, sent, acks = {}, [], [], []
+    for got, lat, out, acked in outcomes:
+        acks += acked
         for key, value in got.items():
             received[key] = received.get(key, 0) + value
         latencies += lat
@@ -308,6 +319,12 @@ def main():
         print(
             f"latency ms: p50 {percentile(ms, 0.5):.1f}  p95 {percentile(ms, 0.95):.1f}  "
             f"p99 {percentile(ms, 0.99):.1f}  max {max(ms):.1f}  mean {statistics.mean(ms):.1f}"
+        )
+    if acks:
+        ms = [value * 1000 for value in acks]
+        print(
+            f"send -> ack ms: p50 {percentile(ms, 0.5):.1f}  p95 {percentile(ms, 0.95):.1f}  "
+            f"p99 {percentile(ms, 0.99):.1f}  max {max(ms):.1f}  ({len(ms)} acks)"
         )
     if not options.keep:
         cleanup()
