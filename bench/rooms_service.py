@@ -3,8 +3,9 @@
 What a process's one database thread for sockets spends per ``message.send``: times
 ``forums.services.rooms.send_message`` and, on its own, the ``standing`` check it makes,
 for one member of a room created for the purpose (removed after). The member's rate
-limit is lifted for the run so that every call posts, and broadcasts are handed over, not
-sent, as on a server's database thread. Run with the server's environment
+limit is lifted for the run so that every call posts, and broadcasts are collected in a
+list instead of sent: in-process there is no server event loop to send them on (under
+daphne that wait is timed by bench/daphne_stages.py as ``relay``). Run with the server's environment
 (bench/README.md), e.g. against PostgreSQL::
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_rooms \\
@@ -50,8 +51,7 @@ def main():
         room = Room.objects.get(slug=plan[0][0])
         member = RoomMembership.objects.filter(room=room).first().account
         ratelimit.take = lambda *args, **kwargs: None  # every call posts (this run only)
-        # On a server's database thread a broadcast is handed to the event loop
-        # (forums.live.send_relay); here there is no loop, so hand it to a list.
+        # No server event loop here to send broadcasts on: collect them instead.
         handed_over = []
         live.send_relay = handed_over.append
         run = time.time_ns()
