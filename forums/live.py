@@ -25,14 +25,12 @@ frames by id, so a frame already reflected in the snapshot is harmless).
 """
 
 import asyncio
-import collections
 import logging
-import os
 import time
 import uuid
 import weakref
 
-from asgiref.sync import SyncToAsync, async_to_sync, sync_to_async
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -104,79 +102,12 @@ def broadcast_on_commit(topic, frame=None, *, audience=None, control=None):
 
 
 def send_relay(message):
-    """Send a committed broadcast from synchronous code (a service, a view, a command).
-
-    On a server's database thread (the one thread a process has for every socket's
-    database work) the message is handed to the server's event loop, which sends it in
-    order, and the thread does not wait: waiting for the loop held every other socket's
-    database work for p50 2 ms, p95 17 ms, p99 25 ms a message under the rooms benchmark
-    (bench/README.md). Anywhere else it is sent before returning."""
-    loop = _waiting_event_loop()
-    if loop is not None:
-        try:
-            loop.call_soon_threadsafe(_relay_from_loop, message)
-            return
-        except RuntimeError:  # the loop closed in the meantime: send it from here
-            pass
-    _send_relay_now(message)
-
-
-def _send_relay_now(message):
+    """Synchronous send (from a service thread, a view or a command)."""
     try:
         async_to_sync(get_channel_layer().group_send)(group_name(message["topic"]), message)
     except Exception:
         # The row is committed; clients resync from the snapshot when they reconnect.
         logger.exception("forums: broadcast to %s failed", message["topic"])
-
-
-def _waiting_event_loop():
-    """The running event loop this thread works for, when this thread runs synchronous
-    code for it (asgiref's ``sync_to_async``, e.g. Channels' ``database_sync_to_async``);
-    None in a plain thread (a command, a test calling a service directly)."""
-    local = SyncToAsync.threadlocal
-    if getattr(local, "main_event_loop_pid", None) != os.getpid():
-        return None
-    loop = getattr(local, "main_event_loop", None)
-    if loop is None or loop.is_closed() or not loop.is_running():
-        return None
-    return loop
-
-
-class _OrderedRelay:
-    """One event loop's outgoing broadcasts, sent one after another in the order handed
-    over (a channel layer's ``group_send`` may await the network: two sent at once could
-    overtake each other)."""
-
-    def __init__(self):
-        self.pending = collections.deque()
-        self.task = None
-
-    def put(self, message):
-        self.pending.append(message)
-        if self.task is None or self.task.done():
-            self.task = asyncio.ensure_future(self._drain())
-
-    async def _drain(self):
-        layer = get_channel_layer()
-        while self.pending:
-            message = self.pending.popleft()
-            try:
-                await layer.group_send(group_name(message["topic"]), message)
-            except Exception:
-                logger.exception("forums: broadcast to %s failed", message["topic"])
-
-
-_relays: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _OrderedRelay]" = (
-    weakref.WeakKeyDictionary()
-)
-
-
-def _relay_from_loop(message):
-    loop = asyncio.get_running_loop()
-    relay = _relays.get(loop)
-    if relay is None:
-        relay = _relays[loop] = _OrderedRelay()
-    relay.put(message)
 
 
 async def publish(topic, frame=None, *, audience=None, control=None):

@@ -1,7 +1,6 @@
 """The shared live-delivery core (forums.live, forums.protocol) with a minimal consumer."""
 
 import asyncio
-import json
 import os
 from typing import Annotated, Literal
 
@@ -197,58 +196,3 @@ async def test_an_idle_redis_receive_waits_past_the_blocking_pop_without_an_erro
     message = await asyncio.wait_for(receiving, 5)
     assert message["text"] == "after the wait"
     await layer.flush()
-
-
-async def test_a_database_thread_hands_broadcasts_to_the_loop_without_waiting_and_in_order(
-    monkeypatch,
-):
-    """A service on a socket's database thread does not wait for the event loop to send
-    its broadcasts (every socket's database work shares that thread), and they go out in
-    the order they were made, one after another."""
-    from channels.db import database_sync_to_async
-    from channels.layers import get_channel_layer
-
-    layer = get_channel_layer()
-    release = asyncio.Event()
-    sent = []
-    in_flight = []
-    original = layer.group_send
-
-    async def slow_group_send(group, message):
-        in_flight.append(message["text"])
-        assert len(in_flight) == 1, "two broadcasts in flight at once"
-        await release.wait()
-        sent.append(message["text"])
-        in_flight.pop()
-        await original(group, message)
-
-    monkeypatch.setattr(layer, "group_send", slow_group_send)
-
-    def service():
-        for n in range(5):
-            live.send_relay(live.relay_message("test.order", frame={"type": "n", "n": n}))
-        return "returned"
-
-    # With a send that waited, the thread would wait for ``release``, set only below.
-    assert await asyncio.wait_for(database_sync_to_async(service)(), timeout=5) == "returned"
-    assert sent == []
-    release.set()
-    for _ in range(100):
-        if len(sent) == 5:
-            break
-        await asyncio.sleep(0.01)
-    assert [json.loads(text)["n"] for text in sent] == [0, 1, 2, 3, 4]
-
-
-def test_outside_an_event_loop_a_broadcast_is_sent_before_send_relay_returns(monkeypatch):
-    from channels.layers import get_channel_layer
-
-    layer = get_channel_layer()
-    sent = []
-
-    async def group_send(group, message):
-        sent.append((group, message["topic"]))
-
-    monkeypatch.setattr(layer, "group_send", group_send)
-    live.send_relay(live.relay_message("test.plain", frame={"type": "n"}))
-    assert sent == [(live.group_name("test.plain"), "test.plain")]
