@@ -107,27 +107,19 @@ def time_the_message_path():
     from forums.consumers import rooms as consumers
     from forums.services import rooms as service
 
-    send_message = service.send_message
+    def timed(name, function):
+        def timed_call(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                SAMPLES[name].append((time.perf_counter() - start) * 1000)
 
-    def timed_send_message(*args, **kwargs):
-        start = time.perf_counter()
-        try:
-            return send_message(*args, **kwargs)
-        finally:
-            SAMPLES["service"].append((time.perf_counter() - start) * 1000)
+        return timed_call
 
-    service.send_message = timed_send_message  # the consumer looks it up at each call
-
-    send_relay = live.send_relay
-
-    def timed_send_relay(message):
-        start = time.perf_counter()
-        try:
-            return send_relay(message)
-        finally:
-            SAMPLES["relay"].append((time.perf_counter() - start) * 1000)
-
-    live.send_relay = timed_send_relay  # broadcast_on_commit looks it up at each call
+    # Both are looked up at each call (by the consumer and by broadcast_on_commit).
+    service.send_message = timed("service", service.send_message)
+    live.send_relay = timed("relay", live.send_relay)
 
     on_message_send = consumers.RoomConsumer.on_message_send
 

@@ -574,14 +574,13 @@ def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=Fa
             .first()
         )
         if membership is not None:
-            room, slots = (
-                membership.room,
-                schedule(membership.room) if membership.room_has_hours else [],
-            )
-        else:
+            room = membership.room
+            slots = schedule(room) if membership.room_has_hours else []
+        else:  # not a member yet: refused below, or a moderator joining by posting
             room = Room.objects.get(pk=room.pk)
             slots = None
-            membership = _locked_membership(room, user, create=moderator)
+            if moderator:
+                membership = _locked_membership(room, user, create=True)
         _require_access(room, user, moderator=moderator, verified=verified, membership=membership)
         if membership is None:
             raise protocol.ProtocolError(

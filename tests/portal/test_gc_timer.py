@@ -5,6 +5,8 @@ import gc
 import logging
 import weakref
 
+import pytest
+
 from portal.gc_timer import PeriodicFullCollection
 
 
@@ -63,10 +65,8 @@ async def test_a_connection_that_fails_still_counts_as_ended():
         raise RuntimeError("the application failed")
 
     wrapped = PeriodicFullCollection(failing_app, 0, after_connections=5)
-    try:
+    with pytest.raises(RuntimeError):
         await wrapped({"type": "http"}, None, None)
-    except RuntimeError:
-        pass
     assert wrapped.ended == 1
 
 
