@@ -5,7 +5,11 @@ process:
 
 - ``relay``: handing a committed broadcast to the channel layer (on the database thread);
 - ``service``: the database work of each ``message.send``
-  (``forums.services.rooms.send_message``, on the consumers' database thread);
+  (``forums.services.rooms.send_message``, on the consumers' database thread), and the
+  part of it the thread spent running (its own CPU time; the rest is waiting: for the
+  database, for the event loop, for the interpreter lock, for a core);
+- ``statement: ...``: each SQL statement's round trip from Django's cursor, by verb and
+  first table (transaction statements not included);
 - ``frame``: the whole ``message.send`` frame as its socket sees it: waiting for the
   database thread, the work, and the ack;
 - ``fan-out``: writing one broadcast to this process's sockets of its room (rooms of
@@ -26,6 +30,7 @@ import asyncio
 import atexit
 import gc
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -39,6 +44,7 @@ STALL_MS = 40
 GC_MS = 5
 SAMPLES = {
     "service": [],
+    "service, the thread's own CPU": [],
     "relay": [],
     "frame": [],
     "fan-out (rooms <= 100)": [],
@@ -110,12 +116,48 @@ def time_the_message_path():
     def timed(name, function):
         def timed_call(*args, **kwargs):
             start = time.perf_counter()
+            cpu = time.thread_time()
             try:
                 return function(*args, **kwargs)
             finally:
                 SAMPLES[name].append((time.perf_counter() - start) * 1000)
+                if name == "service":
+                    SAMPLES["service, the thread's own CPU"].append(
+                        (time.thread_time() - cpu) * 1000
+                    )
 
         return timed_call
+
+    from django.db.backends import utils as db_utils
+
+    execute = db_utils.CursorWrapper.execute
+
+    table = re.compile(r'\b(?:FROM|INTO|UPDATE)\s+"?(\w+)')
+
+    def statement_name(sql):
+        if sql == service._STANDING_SQL:
+            return "statement: standing"
+        # The statement's own table: the first outside parentheses (not a subquery's).
+        found = next(
+            (
+                match[1]
+                for match in table.finditer(sql)
+                if sql.count("(", 0, match.start()) == sql.count(")", 0, match.start())
+            ),
+            "",
+        )
+        locking = " (locking)" if "FOR UPDATE" in sql else ""
+        return f"statement: {sql.split(None, 1)[0]} {found}{locking}"
+
+    def timed_execute(self, sql, params=None):
+        start = time.perf_counter()
+        try:
+            return execute(self, sql, params)
+        finally:
+            name = statement_name(sql)
+            SAMPLES.setdefault(name, []).append((time.perf_counter() - start) * 1000)
+
+    db_utils.CursorWrapper.execute = timed_execute
 
     # Both are looked up at each call (by the consumer and by broadcast_on_commit).
     service.send_message = timed("service", service.send_message)

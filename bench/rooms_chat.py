@@ -17,6 +17,11 @@ own copy included); a loss is an acknowledged message some connected member of i
 never received. It prints p50/p95/p99/max, the same for the time from a send to its
 acknowledgement (the sender's "sent" tick),
 messages, deliveries and losses, then removes what it created. Loopback only.
+
+With ``--server-pids`` (the daphne processes' ids, comma-separated) it also prints how
+much CPU each server process, and each of its busy threads, used while messages were
+being sent: a process near 100 % of a core is saturated (its threads share one
+interpreter lock), and its queues grow whatever the rest of the machine does.
 """
 
 import argparse
@@ -49,12 +54,40 @@ def setup_django():
     django.setup()
 
 
-def cleanup():
+def cleanup(session_keys=()):
+    from django.contrib.sessions.models import Session
+
     from forums.models import Room
     from portal.models import User
 
     Room.objects.filter(slug__startswith=SLUG_PREFIX).delete()
     User.objects.filter(email__endswith=EMAIL_DOMAIN).delete()
+    Session.objects.filter(session_key__in=list(session_keys)).delete()
+
+
+# Every run inserts and deletes 1,300 accounts with their memberships and sessions, and
+# thousands of messages. With PostgreSQL's autovacuum off (as on some of these machines)
+# the dead rows pile up, and each run was slower than the last (p99 2.6 s, then 6.7,
+# 6.9 and 9.2 s, with 93,000 dead rows in forums_message): vacuum before measuring.
+CHURNED_TABLES = (
+    "forums_message",
+    "forums_roommembership",
+    "forums_room",
+    "portal_user",
+    "portal_user_groups",
+    "portal_profile",
+    "account_emailaddress",
+    "django_session",
+)
+
+
+def vacuum():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM ANALYZE {', '.join(CHURNED_TABLES)}")
 
 
 def prepare(rooms, members, big_room):
@@ -250,6 +283,37 @@ class SharedCount:
         return self.value.value
 
 
+def thread_cpu_ticks(pid):
+    """``{thread id: (name, user + system clock ticks)}`` of a process, from /proc."""
+    ticks = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            name = (task / "comm").read_text().strip()
+            # Fields after the parenthesised name: utime and stime are the 12th and 13th.
+            fields = (task / "stat").read_text().rpartition(")")[2].split()
+        except OSError:  # the thread ended meanwhile
+            continue
+        ticks[task.name] = (name, int(fields[11]) + int(fields[12]))
+    return ticks
+
+
+def report_server_cpu(pids, before, after, seconds):
+    hertz = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        threads = []
+        for tid, (name, ticks) in after[pid].items():
+            used = ticks - before[pid].get(tid, (name, 0))[1]
+            threads.append((used / hertz / seconds * 100, tid, name))
+        threads.sort(reverse=True)
+        busy = ", ".join(
+            f"{tid} {name} {share:.1f} %" for share, tid, name in threads if share >= 1
+        )
+        print(
+            f"server {pid} CPU while sending: {sum(t[0] for t in threads):.1f} % of a core "
+            f"(threads: {busy or 'none busy'})"
+        )
+
+
 def percentile(samples, fraction):
     ordered = sorted(samples)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
@@ -267,6 +331,9 @@ def main():
     parser.add_argument("--drain", type=float, default=5.0)
     parser.add_argument("--clients", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the accounts and rooms")
+    parser.add_argument(
+        "--server-pids", default="", help="daphne process ids: print their CPU while sending"
+    )
     options = parser.parse_args()
     servers = options.servers.split(",")
     for server in servers:
@@ -275,6 +342,7 @@ def main():
 
     setup_django()
     plan = prepare(options.rooms, options.members, options.big_room)
+    vacuum()
     sizes = {slug: len(cookies) for slug, cookies in plan}
     sockets = [
         (
@@ -297,11 +365,21 @@ def main():
     from django.db import connections
 
     connections.close_all()  # the client processes are forked: no shared connections
+    pids = [int(pid) for pid in options.server_pids.split(",") if pid.strip()]
     with multiprocessing.get_context("fork").Pool(options.clients) as pool:
-        outcomes = pool.map(
+        pending = pool.map_async(
             client_process,
             [(part, servers, len(sockets), options.duration, options.drain) for part in share],
         )
+        if pids:
+            while READY.value < len(sockets) and not pending.ready():
+                time.sleep(0.2)
+            before = {pid: thread_cpu_ticks(pid) for pid in pids}
+            started = time.monotonic()
+            pending.wait(options.duration)
+            after = {pid: thread_cpu_ticks(pid) for pid in pids}
+            cpu_seconds = time.monotonic() - started
+        outcomes = pending.get()
     received, latencies, sent, acks = {}, [], [], []
     for got, lat, out, acked in outcomes:
         acks += acked
@@ -313,7 +391,10 @@ def main():
     delivered = sum(min(received.get(key, 0), sizes[slug]) for key, slug in sent)
     lost_messages = sum(1 for key, slug in sent if received.get(key, 0) < sizes[slug])
     print(f"messages sent: {len(sent)}  deliveries expected: {expected}  delivered: {delivered}")
-    print(f"lost deliveries: {expected - delivered}  messages not fully delivered: {lost_messages}")
+    print(
+        f"lost deliveries: {expected - delivered}  messages not fully delivered: "
+        f"{lost_messages}  (not received within {options.drain:.0f} s after sending stopped)"
+    )
     if latencies:
         ms = [value * 1000 for value in latencies]
         print(
@@ -326,8 +407,10 @@ def main():
             f"send -> ack ms: p50 {percentile(ms, 0.5):.1f}  p95 {percentile(ms, 0.95):.1f}  "
             f"p99 {percentile(ms, 0.99):.1f}  max {max(ms):.1f}  ({len(ms)} acks)"
         )
+    if pids:
+        report_server_cpu(pids, before, after, cpu_seconds)
     if not options.keep:
-        cleanup()
+        cleanup(cookie.partition("=")[2] for _slug, cookies in plan for cookie in cookies)
 
 
 if __name__ == "__main__":
