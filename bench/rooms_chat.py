@@ -340,6 +340,12 @@ def main():
         if server.split(":")[0] not in {"127.0.0.1", "localhost"}:
             parser.error("loopback only")
 
+    pids = [pid.strip() for pid in options.server_pids.split(",") if pid.strip()]
+    for pid in pids:
+        if not pid.isdigit() or not Path(f"/proc/{pid}/task").is_dir():
+            parser.error(f"--server-pids: no process {pid} on this machine")
+    pids = [int(pid) for pid in pids]
+
     setup_django()
     plan = prepare(options.rooms, options.members, options.big_room)
     vacuum()
@@ -365,7 +371,6 @@ def main():
     from django.db import connections
 
     connections.close_all()  # the client processes are forked: no shared connections
-    pids = [int(pid) for pid in options.server_pids.split(",") if pid.strip()]
     with multiprocessing.get_context("fork").Pool(options.clients) as pool:
         pending = pool.map_async(
             client_process,
