@@ -67,8 +67,8 @@ def cleanup(session_keys=()):
 
 # Every run inserts and deletes 1,300 accounts with their memberships and sessions, and
 # thousands of messages. With PostgreSQL's autovacuum off (as on some of these machines)
-# the dead rows pile up, and each run was slower than the last (p99 2.6 s, then 6.7,
-# 6.9 and 9.2 s, with 93,000 dead rows in forums_message): vacuum before measuring.
+# the dead rows pile up (93,232 in forums_message after 23 runs), so each run would
+# measure a more bloated database than the one before: vacuum first, so runs start alike.
 CHURNED_TABLES = (
     "forums_message",
     "forums_roommembership",
