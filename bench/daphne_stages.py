@@ -9,7 +9,7 @@ process:
   part of it the thread spent running (its own CPU time; the rest is waiting: for the
   database, for the event loop, for the interpreter lock, for a core);
 - ``statement: ...``: each SQL statement's round trip from Django's cursor, by verb and
-  first table (transaction statements not included);
+  its own table (not a subquery's; transaction statements not included);
 - ``frame``: the whole ``message.send`` frame as its socket sees it: waiting for the
   database thread, the work, and the ack;
 - ``fan-out``: writing one broadcast to this process's sockets of its room (rooms of
@@ -113,7 +113,9 @@ def time_the_message_path():
     from forums.consumers import rooms as consumers
     from forums.services import rooms as service
 
-    def timed(name, function):
+    def timed(name, function, cpu_name=None):
+        """``function`` timed into SAMPLES[name]; its thread's CPU time into cpu_name."""
+
         def timed_call(*args, **kwargs):
             start = time.perf_counter()
             cpu = time.thread_time()
@@ -121,10 +123,8 @@ def time_the_message_path():
                 return function(*args, **kwargs)
             finally:
                 SAMPLES[name].append((time.perf_counter() - start) * 1000)
-                if name == "service":
-                    SAMPLES["service, the thread's own CPU"].append(
-                        (time.thread_time() - cpu) * 1000
-                    )
+                if cpu_name is not None:
+                    SAMPLES[cpu_name].append((time.thread_time() - cpu) * 1000)
 
         return timed_call
 
@@ -160,7 +160,9 @@ def time_the_message_path():
     db_utils.CursorWrapper.execute = timed_execute
 
     # Both are looked up at each call (by the consumer and by broadcast_on_commit).
-    service.send_message = timed("service", service.send_message)
+    service.send_message = timed(
+        "service", service.send_message, cpu_name="service, the thread's own CPU"
+    )
     live.send_relay = timed("relay", live.send_relay)
 
     on_message_send = consumers.RoomConsumer.on_message_send

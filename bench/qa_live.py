@@ -139,8 +139,11 @@ def start_daphne(port, layer):
             time.sleep(0.2)
 
 
-def cpu_seconds(pid):
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+def cpu_seconds(pid, thread=None):
+    """User + system CPU seconds of a process, or of one of its threads, from /proc."""
+    stat = Path(f"/proc/{pid}/stat" if thread is None else f"/proc/{pid}/task/{thread}/stat")
+    # Fields after the parenthesised name: utime and stime are the 12th and 13th.
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     ticks = os.sysconf("SC_CLK_TCK")
     return (int(fields[11]) + int(fields[12])) / ticks
 

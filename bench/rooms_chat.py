@@ -283,27 +283,28 @@ class SharedCount:
         return self.value.value
 
 
-def thread_cpu_ticks(pid):
-    """``{thread id: (name, user + system clock ticks)}`` of a process, from /proc."""
-    ticks = {}
+def thread_cpu(pid):
+    """``{thread id: (name, CPU seconds)}`` of a process's threads."""
+    from qa_live import cpu_seconds  # same directory
+
+    threads = {}
     for task in Path(f"/proc/{pid}/task").iterdir():
         try:
-            name = (task / "comm").read_text().strip()
-            # Fields after the parenthesised name: utime and stime are the 12th and 13th.
-            fields = (task / "stat").read_text().rpartition(")")[2].split()
+            threads[task.name] = (
+                (task / "comm").read_text().strip(),
+                cpu_seconds(pid, task.name),
+            )
         except OSError:  # the thread ended meanwhile
             continue
-        ticks[task.name] = (name, int(fields[11]) + int(fields[12]))
-    return ticks
+    return threads
 
 
 def report_server_cpu(pids, before, after, seconds):
-    hertz = os.sysconf("SC_CLK_TCK")
     for pid in pids:
         threads = []
-        for tid, (name, ticks) in after[pid].items():
-            used = ticks - before[pid].get(tid, (name, 0))[1]
-            threads.append((used / hertz / seconds * 100, tid, name))
+        for tid, (name, used) in after[pid].items():
+            used -= before[pid].get(tid, (name, 0))[1]
+            threads.append((used / seconds * 100, tid, name))
         threads.sort(reverse=True)
         busy = ", ".join(
             f"{tid} {name} {share:.1f} %" for share, tid, name in threads if share >= 1
@@ -379,10 +380,10 @@ def main():
         if pids:
             while READY.value < len(sockets) and not pending.ready():
                 time.sleep(0.2)
-            before = {pid: thread_cpu_ticks(pid) for pid in pids}
+            before = {pid: thread_cpu(pid) for pid in pids}
             started = time.monotonic()
             pending.wait(options.duration)
-            after = {pid: thread_cpu_ticks(pid) for pid in pids}
+            after = {pid: thread_cpu(pid) for pid in pids}
             cpu_seconds = time.monotonic() - started
         outcomes = pending.get()
     received, latencies, sent, acks = {}, [], [], []
