@@ -22,6 +22,24 @@ class ForumsConfig(AppConfig):
         )
         self._ready_qa()
         self._ready_rooms()
+        self._ready_screening()
+
+    # --- screening ----------------------------------------------------------------------
+    def _ready_screening(self):
+        from forums import screening
+        from forums.services import moderation
+        from portal import display_names, signals
+
+        # Display names belong to the core, screening to forums: the core asks the
+        # registered detector and announces a refused crisis name; forums alerts.
+        display_names.register_crisis_detector(screening.is_crisis)
+
+        def alert_moderators(sender, account, where, **kwargs):
+            moderation.report_crisis_in_name(account, where=where)
+
+        signals.crisis_in_display_name.connect(
+            alert_moderators, weak=False, dispatch_uid="forums-crisis-in-display-name"
+        )
 
     # --- live Q&A -----------------------------------------------------------------------
     def _qa_models(self):

@@ -252,6 +252,7 @@ class Question(models.Model):
         _("urgent"), default=False, help_text=_("Crisis language was found when it was asked.")
     )
     screening = models.JSONField(_("screening findings"), default=list, blank=True)
+    screening_reasons = models.JSONField(_("why it was held"), default=list, blank=True)
     answer = models.TextField(_("moderator's answer"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     rejection_reason = models.CharField(_("reason not published"), max_length=300, blank=True)
@@ -512,6 +513,8 @@ class Message(models.Model):
     deleted_by_author = models.BooleanField(default=False)
     # Why it was held (screening finding kinds); urgent = crisis language.
     hold_kinds = models.JSONField(default=list, blank=True)
+    # What the screening matched, in a moderator's words (shown in the review queue).
+    hold_reasons = models.JSONField(default=list, blank=True)
     urgent = models.BooleanField(default=False)
     is_checkin = models.BooleanField(default=False)
     pinned = models.BooleanField(default=False)

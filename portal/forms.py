@@ -22,7 +22,7 @@ class DisplayNameFieldsMixin(forms.Form):
 
     display_name = forms.CharField(
         label=_("Display name"),
-        max_length=DISPLAY_NAME_MAX_LENGTH + 10,
+        max_length=DISPLAY_NAME_MAX_LENGTH,
         help_text=_(
             "Other families see this name in live Q&A and peer rooms. Choose a nickname "
             "such as “Hopeful Dad” — not your real name, email or phone number."
@@ -57,8 +57,19 @@ class DisplayNameFieldsMixin(forms.Form):
             return False
         return owner.is_superuser or bool(set(roles.user_roles(owner)) & set(roles.STAFF_ROLES))
 
+    # Set when the name was refused for crisis language: the template shows the crisis
+    # resources beside the form.
+    crisis = False
+
     def clean_display_name(self):
-        name = validate_display_name(self.cleaned_data["display_name"])
+        try:
+            name = validate_display_name(self.cleaned_data["display_name"])
+        except forms.ValidationError as error:
+            if error.code == "crisis":
+                self.crisis = True
+                owner = self.owner if getattr(self.owner, "pk", None) else None
+                services.report_crisis_in_display_name(owner, where=type(self).__name__)
+            raise
         if uses_staff_title(name) and not self._owner_is_staff():
             raise forms.ValidationError(
                 _(

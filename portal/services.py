@@ -3,13 +3,20 @@
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
 
-from portal import privacy, roles
+from portal import privacy, roles, signals
 from portal.display_names import DISPLAY_NAME_MAX_LENGTH, display_name_key
 from portal.models import EmergencyContact, Profile
 
 
 class DisplayNameTaken(Exception):
     """Another account already uses this display name (compared case-insensitively)."""
+
+
+def report_crisis_in_display_name(account, *, where):
+    """Someone typed crisis language as their display name: the name was refused and they
+    were shown crisis resources; this tells the moderators (through the app that owns
+    moderation, connected to :data:`portal.signals.crisis_in_display_name`)."""
+    signals.crisis_in_display_name.send(sender=Profile, account=account, where=where)
 
 
 def display_name_taken(display_name, *, exclude_user=None):

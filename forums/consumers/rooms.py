@@ -148,10 +148,10 @@ class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
         await self._ack(frame, message.pk)
 
     async def on_message_flag(self, frame):
-        flag = await self._call(
+        flag, info = await self._call(
             service.flag_message, frame.message_id, reason=frame.reason, note=frame.note
         )
-        await self._ack(frame, flag.pk)
+        await self._ack(frame, flag.pk, **info)
 
     async def on_messages_before(self, frame):
         if not self.accepted:

@@ -1,7 +1,74 @@
-"""What live Q&A and peer rooms share: the moderation log and word screening."""
+"""What live Q&A and peer rooms share: the moderation log, word screening and the
+crisis alert by email."""
+
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from forums import screening
 from forums.models import ModerationAction, WatchedWord
+from portal import roles
+
+logger = logging.getLogger(__name__)
+
+
+def moderator_emails():
+    """Every active account in the Moderators group (and superusers) with an email."""
+    accounts = get_user_model().objects.filter(is_active=True).exclude(email="")
+    return sorted(
+        {
+            account.email
+            for account in accounts.filter(groups__name=roles.MODERATORS)
+            | accounts.filter(is_superuser=True)
+        }
+    )
+
+
+def email_crisis_alert(recipients, *, where, path):
+    """After the commit, tell ``recipients`` that a crisis hold waits in ``where``.
+
+    The email names the place and links the screen where it waits, never the family's
+    words (mail leaves our systems). A failing mail server is logged, not raised: the
+    hold is already stored and shown live to connected moderators.
+    """
+    recipients = sorted(set(recipients))
+    if not recipients:
+        return
+    subject = _("Urgent: a crisis hold in %(where)s") % {"where": where}
+    body = _(
+        "Something written in %(where)s was held because it may describe a crisis. "
+        "Please open it now: %(url)s"
+    ) % {"where": where, "url": settings.WAGTAILADMIN_BASE_URL + path}
+
+    def send():
+        try:
+            send_mail(subject, body, None, recipients)
+        except Exception:
+            logger.exception("forums: crisis alert email failed")
+
+    transaction.on_commit(send)
+
+
+def report_crisis_in_name(account, *, where):
+    """A display name with crisis language was refused: log it (no name text) and alert
+    every moderator by email with a link to the moderation log."""
+    record_action(
+        account,
+        "crisis.display_name",
+        context=where,
+        target_type="account",
+        target_id=getattr(account, "pk", None),
+        subject=account if getattr(account, "pk", None) else None,
+        details={"urgent": True},
+    )
+    email_crisis_alert(
+        moderator_emails(), where=_("a display name"), path=reverse("forums:moderation_log")
+    )
 
 
 def record_action(

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -144,6 +145,7 @@ def moderator_question(question):
     data = public_question(question)
     data["urgent"] = question.urgent
     data["screening"] = list(question.screening or [])
+    data["reasons"] = list(question.screening_reasons or [])
     data["reason"] = question.rejection_reason
     author = question.author
     data["author"] = _display_name(author) if author is not None else FORMER_MEMBER_NAME
@@ -239,9 +241,12 @@ def ask_question(session_id, user, text, *, anonymous=False, client_ref=None):
     """Store a family's question; return ``(question, verdict or None, created)``.
 
     Idempotent per ``(author, client_ref)``: the same frame re-sent after a reconnect
-    returns the first row. Crisis language marks it urgent (always held for a moderator);
-    blocked words are refused with the reason; held findings wait for a moderator; with
-    pre-moderation on, every question waits.
+    returns the first row. Screened first: crisis language is never refused — it is
+    stored as urgent (held for a moderator, who is alerted) even when the session is
+    closed, the text is long or the rate limit is reached; blocked words are refused
+    with the reason; held findings wait for a moderator; with pre-moderation on, every
+    question waits. Bidi controls and invisible characters are removed from what is
+    stored; a question that shows nothing is refused.
     """
     _require_account(user)
     client_ref = (client_ref or "").strip()[:64]
@@ -253,34 +258,39 @@ def ask_question(session_id, user, text, *, anonymous=False, client_ref=None):
                     protocol.CONFLICT, _("That reference was already used elsewhere.")
                 )
             return existing, None, False
-    session = _open_session(
-        session_id,
-        closed=_("This session is closed to new questions."),
-        not_yet=_("Questions open when the session starts."),
-    )
-    text = (text or "").strip()
-    if not text:
+    text = screening.clean_text(text or "").strip()
+    if screening.is_blank(text):
         raise protocol.ProtocolError(
             protocol.INVALID, _("Please type a question."), fields={"text": _("Required.")}
         )
-    if len(text) > session.max_question_length:
-        raise protocol.ProtocolError(
-            protocol.INVALID,
-            _("Please keep your question under %(limit)s characters (it has %(length)s).")
-            % {"limit": session.max_question_length, "length": len(text)},
-            fields={"text": _("Too long.")},
-        )
-    if anonymous and not session.anonymous_allowed:
-        raise protocol.ProtocolError(
-            protocol.INVALID,
-            _("This session does not take anonymous questions."),
-            fields={"anonymous": _("Not allowed in this session.")},
-        )
-    # A crisis with a blocked word is held, never blocked: screen() decides that.
     verdict = moderation.screen_text(text)
-    if verdict.action == screening.BLOCK:
-        raise protocol.ProtocolError(protocol.BLOCKED, verdict.explanation)
-    ratelimit.take("qa.ask", user.pk, limit=ASK_LIMIT[0], period=ASK_LIMIT[1])
+    if verdict.crisis:
+        session = QASession.objects.filter(pk=session_id).first()
+        if session is None:
+            raise protocol.ProtocolError(protocol.NOT_FOUND, _("This session no longer exists."))
+        anonymous = anonymous and session.anonymous_allowed
+    else:
+        session = _open_session(
+            session_id,
+            closed=_("This session is closed to new questions."),
+            not_yet=_("Questions open when the session starts."),
+        )
+        if len(text) > session.max_question_length:
+            raise protocol.ProtocolError(
+                protocol.INVALID,
+                _("Please keep your question under %(limit)s characters (it has %(length)s).")
+                % {"limit": session.max_question_length, "length": len(text)},
+                fields={"text": _("Too long.")},
+            )
+        if anonymous and not session.anonymous_allowed:
+            raise protocol.ProtocolError(
+                protocol.INVALID,
+                _("This session does not take anonymous questions."),
+                fields={"anonymous": _("Not allowed in this session.")},
+            )
+        if verdict.action == screening.BLOCK:
+            raise protocol.ProtocolError(protocol.BLOCKED, verdict.explanation)
+        ratelimit.take("qa.ask", user.pk, limit=ASK_LIMIT[0], period=ASK_LIMIT[1])
     held = session.premoderation or verdict.action != screening.ALLOW
     try:
         with transaction.atomic():
@@ -292,9 +302,12 @@ def ask_question(session_id, user, text, *, anonymous=False, client_ref=None):
                 state=State.PENDING if held else State.VISIBLE,
                 urgent=verdict.crisis,
                 screening=list(verdict.kinds),
+                screening_reasons=list(verdict.reasons),
                 client_ref=client_ref,
             )
             _broadcast_question(session, question, "question.added", was_public=False)
+            if verdict.crisis:
+                _alert_session_moderators(session, question)
     except IntegrityError:
         # The same client_ref raced in twice: the other request stored it.
         existing = Question.objects.filter(author=user, client_ref=client_ref).first()
@@ -304,6 +317,17 @@ def ask_question(session_id, user, text, *, anonymous=False, client_ref=None):
     if verdict.crisis:
         logger.warning("forums.qa: urgent question %s in session %s", question.pk, session.pk)
     return question, verdict, True
+
+
+def _alert_session_moderators(session, question):
+    """Connected moderators see the urgent question at once (the ``question.added``
+    frame); the session's named moderators are emailed too, in case nobody is watching."""
+    emails = [account.email for account in session.moderators.filter(is_active=True)]
+    moderation.email_crisis_alert(
+        [email for email in emails if email] or moderation.moderator_emails(),
+        where=session.title,
+        path=reverse("forums:qa-moderate", args=[session.slug]),
+    )
 
 
 def _open_session(session_id, *, closed, not_yet):

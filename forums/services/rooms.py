@@ -518,41 +518,36 @@ def _alert_moderators(room, message):
         audience=[MODERATOR_AUDIENCE],
     )
     leads = [lead.email for lead in room.moderators.filter(is_active=True) if lead.email]
-    if leads:
-        # No message text in email: the moderator reads it in the queue.
-        subject = _("Urgent: a crisis hold in %(room)s") % {"room": room.name}
-        body = _(
-            "A message in %(room)s was held because it may describe a crisis. "
-            "Please open the review queue now: %(url)s"
-        ) % {"room": room.name, "url": settings.WAGTAILADMIN_BASE_URL + reverse("forums:queue")}
-        transaction.on_commit(lambda: _send_quietly(subject, body, leads))
+    moderation.email_crisis_alert(leads, where=room.name, path=reverse("forums:queue"))
 
 
-def _send_quietly(subject, body, recipients):
-    try:
-        send_mail(subject, body, None, recipients)
-    except Exception:
-        logger.exception("rooms: crisis alert email failed")
-
-
-def _screen(room, user, membership, body):
+def _screen(room, user, body):
     new_member = user.date_joined > timezone.now() - NEW_MEMBER_PERIOD
-    verdict = moderation.screen_text(body, new_member=new_member)
-    return verdict
+    return moderation.screen_text(body, new_member=new_member)
+
+
+def _clean_body(body):
+    """The text as stored and shown (bidi controls and invisible characters removed);
+    refuses text that shows nothing."""
+    body = screening.clean_text(body or "").strip()
+    if screening.is_blank(body):
+        raise protocol.ProtocolError(protocol.INVALID, _("Please write a message first."))
+    return body
 
 
 def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=False):
     """Post ``body`` to ``room``; return ``(message, verdict_info)``.
 
-    Guarantees: screened before anyone else sees it (blocked → nothing stored and
+    Guarantees: screened first, before anyone else sees it (blocked → nothing stored and
     ``blocked`` error with the explanation; held → stored as held, seen by the author and
-    moderators; crisis → held, moderators alerted); per-member rate limit and the room's
-    slow mode (from the member's last message in the database, so it holds across
-    processes); a repeat with the same ``client_ref`` returns the first message.
+    moderators); crisis is never refused: it is held as urgent, moderators are alerted
+    and the author gets the crisis resources, whatever would otherwise refuse the
+    message (rate limit, slow mode, a mute or ban, closed hours, guidelines not yet
+    accepted); per-member rate limit and the room's slow mode (from the member's last
+    message in the database, so it holds across processes); a repeat with the same
+    ``client_ref`` returns the first message.
     """
-    body = (body or "").strip()
-    if not body:
-        raise protocol.ProtocolError(protocol.INVALID, _("Please write a message first."))
+    body = _clean_body(body)
     moderator, verified, sent = _standing_and_sent(user, client_ref or None)
     if sent is not None:
         existing = Message.objects.get(pk=sent)
@@ -560,7 +555,9 @@ def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=Fa
     user._is_room_moderator = moderator  # the frame built below needs it too
     if checkin and not moderator:
         raise protocol.ProtocolError(protocol.FORBIDDEN, _("Only moderators post check-ins."))
-    if not moderator:
+    verdict = None if moderator else _screen(room, user, body)
+    crisis = bool(verdict and verdict.crisis)
+    if not moderator and not crisis:
         ratelimit.take("rooms.send", user.pk, limit=SEND_LIMIT[0], period=SEND_LIMIT[1])
     with transaction.atomic():
         # The room is read, not locked: messages of one room do not queue behind each
@@ -579,15 +576,19 @@ def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=Fa
         else:  # not a member yet: refused below, or a moderator joining by posting
             room = Room.objects.get(pk=room.pk)
             slots = None
-            if moderator:
+            if moderator or crisis:
                 membership = _locked_membership(room, user, create=True)
-        _require_access(room, user, moderator=moderator, verified=verified, membership=membership)
+        if not crisis:
+            _require_access(
+                room, user, moderator=moderator, verified=verified, membership=membership
+            )
         if membership is None:
             raise protocol.ProtocolError(
                 GUIDELINES_REQUIRED, _("Please read and accept the room's guidelines first.")
             )
-        _require_member_can_post(room, user, membership, moderator, slots=slots)
-        if room.slow_mode_seconds and not moderator:
+        if not crisis:
+            _require_member_can_post(room, user, membership, moderator, slots=slots)
+        if room.slow_mode_seconds and not moderator and not crisis:
             last = (
                 Message.objects.filter(room=room, author=user)
                 .order_by("-created_at")
@@ -611,20 +612,20 @@ def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=Fa
             parent = Message.objects.filter(
                 room=room, pk=reply_to, state=Message.State.VISIBLE
             ).first()
-            if parent is None:
+            if parent is None and not crisis:
                 raise protocol.ProtocolError(
                     protocol.NOT_FOUND, _("The message you replied to is no longer here.")
                 )
-        verdict = None
         state = Message.State.VISIBLE
         kinds = []
-        if not moderator:
-            verdict = _screen(room, user, membership, body)
+        reasons = []
+        if verdict is not None:
             if verdict.action == screening.BLOCK:
                 raise protocol.ProtocolError(protocol.BLOCKED, verdict.explanation)
             if verdict.action == screening.HOLD:
                 state = Message.State.HELD
                 kinds = list(verdict.kinds)
+                reasons = list(verdict.reasons)
             elif room.hold_first_messages:
                 approved = Message.objects.filter(
                     room=room, author=user, state=Message.State.VISIBLE
@@ -640,7 +641,8 @@ def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=Fa
             reply_to=parent,
             state=state,
             hold_kinds=kinds,
-            urgent=bool(verdict and verdict.crisis),
+            hold_reasons=reasons,
+            urgent=crisis,
             is_checkin=bool(checkin),
             pinned=bool(checkin),
             client_ref=client_ref,
@@ -682,7 +684,7 @@ def _verdict_info(message, verdict):
     return info
 
 
-def _own_message(room, user, message_id):
+def _own_message(room, user, message_id, *, any_age=False):
     message = (
         Message.objects.select_for_update()
         .filter(room=room, pk=message_id, author=user)
@@ -691,7 +693,7 @@ def _own_message(room, user, message_id):
     )
     if message is None:
         raise protocol.ProtocolError(protocol.NOT_FOUND, _("That message is not here."))
-    if timezone.now() - message.created_at > EDIT_WINDOW:
+    if not any_age and timezone.now() - message.created_at > EDIT_WINDOW:
         raise protocol.ProtocolError(
             protocol.CONFLICT, _("Messages can be changed for 10 minutes after posting.")
         )
@@ -699,19 +701,21 @@ def _own_message(room, user, message_id):
 
 
 def edit_message(room, user, message_id, *, body):
-    """Edit my own message within 10 minutes; the new text is screened like a new one."""
-    body = (body or "").strip()
-    if not body:
-        raise protocol.ProtocolError(protocol.INVALID, _("Please write a message first."))
-    _require_access(room, user)
-    ratelimit.take("rooms.act", user.pk, limit=ACTION_LIMIT[0], period=ACTION_LIMIT[1])
+    """Edit my own message within 10 minutes; the new text is screened like a new one
+    (first: a crisis edit is held as urgent whatever would otherwise refuse it)."""
+    body = _clean_body(body)
     moderator = is_moderator(user)
+    verdict = None if moderator else _screen(room, user, body)
+    crisis = bool(verdict and verdict.crisis)
+    if not crisis:
+        _require_access(room, user)
+        ratelimit.take("rooms.act", user.pk, limit=ACTION_LIMIT[0], period=ACTION_LIMIT[1])
     with transaction.atomic():
         room = _fresh_room(room)
-        message = _own_message(room, user, message_id)
+        message = _own_message(room, user, message_id, any_age=crisis)
         membership = _locked_membership(room, user)
-        _require_member_can_post(room, user, membership, moderator)
-        verdict = None if moderator else _screen(room, user, membership, body)
+        if not crisis:
+            _require_member_can_post(room, user, membership, moderator)
         if verdict is not None and verdict.action == screening.BLOCK:
             raise protocol.ProtocolError(protocol.BLOCKED, verdict.explanation)
         was_visible = message.state == Message.State.VISIBLE
@@ -721,8 +725,9 @@ def edit_message(room, user, message_id, *, body):
         if verdict is not None and verdict.action == screening.HOLD:
             message.state = Message.State.HELD
             message.hold_kinds = list(verdict.kinds)
+            message.hold_reasons = list(verdict.reasons)
             message.urgent = message.urgent or verdict.crisis
-            fields += ["state", "hold_kinds", "urgent"]
+            fields += ["state", "hold_kinds", "hold_reasons", "urgent"]
         message.save(update_fields=fields)
         if was_visible and message.state == Message.State.HELD:
             # Gone for everybody, then back for its author and the moderators.
@@ -756,11 +761,20 @@ def delete_own_message(room, user, message_id):
 
 
 def flag_message(room, user, message_id, *, reason, note=""):
-    """Report a visible message; it joins the review queue (one report per member)."""
-    _require_access(room, user)
-    ratelimit.take("rooms.act", user.pk, limit=ACTION_LIMIT[0], period=ACTION_LIMIT[1])
+    """Report a visible message; it joins the review queue (one report per member).
+
+    Returns ``(flag, info)``. The reporter's note is screened first: a note with crisis
+    language is never refused (no rate limit), moderators get the urgent alert, and
+    ``info`` carries the crisis resources for the reporter."""
+    note = screening.clean_text(note or "").strip()[:500]
+    crisis = bool(note) and _screen(room, user, note).crisis
+    if not crisis:
+        _require_access(room, user)
+        ratelimit.take("rooms.act", user.pk, limit=ACTION_LIMIT[0], period=ACTION_LIMIT[1])
     if reason not in Flag.Reason.values:
-        raise protocol.ProtocolError(protocol.INVALID, _("Please choose a reason."))
+        if not crisis:
+            raise protocol.ProtocolError(protocol.INVALID, _("Please choose a reason."))
+        reason = Flag.Reason.OTHER
     with transaction.atomic():
         message = Message.objects.filter(
             room=room, pk=message_id, state=Message.State.VISIBLE
@@ -771,7 +785,7 @@ def flag_message(room, user, message_id, *, reason, note=""):
             message=message,
             reporter=user,
             resolved_at=None,
-            defaults={"reason": reason, "note": (note or "")[:500]},
+            defaults={"reason": reason, "note": note},
         )
         if created:
             live.broadcast_on_commit(
@@ -779,7 +793,16 @@ def flag_message(room, user, message_id, *, reason, note=""):
                 {"type": "flag.added", "message_id": message.pk, "reason": reason},
                 audience=[MODERATOR_AUDIENCE],
             )
-    return flag
+        if crisis:
+            if not created:
+                flag.note = note
+                flag.save(update_fields=["note"])
+            # The reporter may be the one in crisis: the reported message goes to the
+            # top of the queue and moderators are alerted now.
+            Message.objects.filter(pk=message.pk).update(urgent=True)
+            _alert_moderators(room, message)
+    info = {"crisis": True, "explanation": str(screening.CRISIS_EXPLANATION)} if crisis else {}
+    return flag, info
 
 
 def hide_member(room, user, member_id, *, hidden=True):

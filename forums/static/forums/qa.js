@@ -289,11 +289,12 @@ function consoleItem(q) {
   const textNode = el("p", { className: "qa-question__text", text: q.text });
   item.append(textNode);
   const who = q.anonymous ? fill(T.anonymousAuthor, { author: q.author }) : q.author || q.name;
-  const findings = (q.screening || []).filter((kind) => kind !== "crisis");
+  // Moderators read why it was held: the screening's reasons, or its finding kinds.
+  const findings = (q.reasons || []).length ? q.reasons : (q.screening || []).filter((kind) => kind !== "crisis");
   item.append(
     el("p", {
       className: "qa-question__meta",
-      text: `${who} · ${votes(q.votes)}${findings.length ? ` · ${fill(T.heldFor, { findings: findings.join(", ") })}` : ""}`,
+      text: `${who} · ${votes(q.votes)}${findings.length ? ` · ${fill(T.heldFor, { findings: findings.join("; ") })}` : ""}`,
     }),
   );
   if (q.answer) item.append(el("p", { className: "qa-question__answer", text: fill(T.answerText, { answer: q.answer }) }));

@@ -446,7 +446,7 @@ els.reportForm.addEventListener("submit", (event) => {
   els.dialog.close();
   live
     .request({ type: "message.flag", message_id: target.id, reason: reason.value, note: els.reportNote.value })
-    .then(() => announce(els.announcer, T.reported), showError);
+    .then((ack) => (ack && ack.crisis ? showCrisis(ack.explanation) : announce(els.announcer, T.reported)), showError);
   const node = document.getElementById(`message-${target.id}`);
   const focusable = node && node.querySelector("button");
   if (focusable) focusable.focus();
