@@ -231,9 +231,9 @@ def validate_display_name(value):
     resources and alerts the moderators (``portal.services.report_crisis_in_name``).
     """
     name = normalise_display_name(value)
-    if not name:
+    if not name and (value or "").strip():
         raise ValidationError(
-            _("Choose a display name people can see: it can't be only spaces or invisible characters."),
+            _("Choose a display name people can see: invisible characters don't count."),
             code="blank",
         )
     if has_crisis_language(name):

@@ -70,14 +70,16 @@ def prepared(text):
     return unicodedata.normalize("NFKC", strip_invisible(text or ""))
 
 
-def contains_email(text):
-    return bool(_EMAIL.search(prepared(text)))
+def _has_email(text):
+    return bool(_EMAIL.search(text))
 
 
-def contains_phone_number(text):
-    text = _EMAIL.sub(" ", prepared(text))
+def _has_phone(text):
+    text = _EMAIL.sub(" ", text)
     if _PHONE.search(text):
         return True
+    if not re.search(r"\d(?:\D{0,3}\d){6}", text):
+        return False  # fewer than seven digits close together: no number to parse
     # International numbers in any common format ("+44 20 7946 0958").
     for match in phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.VALID):
         if len(re.sub(r"\D", "", match.raw_string)) >= 10:
@@ -88,12 +90,12 @@ def contains_phone_number(text):
     )
 
 
-def contains_street_address(text):
-    return bool(_ADDRESS.search(prepared(text)))
+def _has_address(text):
+    return bool(_ADDRESS.search(text))
 
 
-def contains_full_name(text):
-    for match in _FULL_NAME.finditer(prepared(text)):
+def _has_full_name(text):
+    for match in _FULL_NAME.finditer(text):
         first, last = (
             (match.group(1), match.group(2)) if match.group(1) else (match.group(3), match.group(4))
         )
@@ -102,16 +104,32 @@ def contains_full_name(text):
     return False
 
 
+_DETECTORS = (
+    (EMAIL, _has_email),
+    (PHONE, _has_phone),
+    (ADDRESS, _has_address),
+    (FULL_NAME, _has_full_name),
+)
+
+
+def contains_email(text):
+    return _has_email(prepared(text))
+
+
+def contains_phone_number(text):
+    return _has_phone(prepared(text))
+
+
+def contains_street_address(text):
+    return _has_address(prepared(text))
+
+
+def contains_full_name(text):
+    return _has_full_name(prepared(text))
+
+
 def identifying_details(text):
     """The kinds of identifying detail in ``text``: ``email``, ``phone``, ``address``,
     ``full_name`` (in that order, each at most once)."""
-    found = []
-    if contains_email(text):
-        found.append(EMAIL)
-    if contains_phone_number(text):
-        found.append(PHONE)
-    if contains_street_address(text):
-        found.append(ADDRESS)
-    if contains_full_name(text):
-        found.append(FULL_NAME)
-    return found
+    text = prepared(text)
+    return [kind for kind, detector in _DETECTORS if detector(text)]

@@ -24,7 +24,6 @@ message that only looks empty.
 
 import re
 import unicodedata
-from functools import lru_cache
 
 from confusable_homoglyphs import confusables
 
@@ -60,23 +59,31 @@ _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _SINGLE_LETTER_RUN = re.compile(r"(?<!\S)(?:[^\W\d_] ){2,}[^\W\d_](?!\S)")
 
 
-def _is_invisible(char):
-    return unicodedata.category(char) == "Cf" or char in _INVISIBLE_FILLERS
+def _format_characters():
+    """Every code point of category Cf (scanned once: the planes where Unicode has any)."""
+    found = set()
+    for start, end in ((0, 0x20000), (0xE0000, 0xE1000)):
+        for code in range(start, end):
+            if unicodedata.category(chr(code)) == "Cf":
+                found.add(code)
+    return found
+
+
+_INVISIBLE = {code: None for code in _format_characters() | {ord(c) for c in _INVISIBLE_FILLERS}}
+_INVISIBLE_BUT_JOINER = {code: None for code in _INVISIBLE if chr(code) not in _KEPT_FORMAT} | {
+    ord(char): None for char in _BIDI
+}
 
 
 def strip_invisible(text):
     """``text`` without format characters (Cf) and blank-looking fillers."""
-    return "".join(char for char in text or "" if not _is_invisible(char))
+    return (text or "").translate(_INVISIBLE)
 
 
 def clean_text(text):
     """What is stored and shown: the author's text without bidi controls and invisible
     characters (the emoji joiner stays), so nothing displays reversed or hidden."""
-    return "".join(
-        char
-        for char in text or ""
-        if char in _KEPT_FORMAT or (char not in _BIDI and not _is_invisible(char))
-    )
+    return (text or "").translate(_INVISIBLE_BUT_JOINER)
 
 
 def is_blank(text):
@@ -84,19 +91,23 @@ def is_blank(text):
     return not strip_invisible(text).strip()
 
 
-@lru_cache(maxsize=4096)
-def _latin_lookalike(char):
-    """The ASCII letter or digit ``char`` imitates (TR39 confusables), or ``char``."""
-    if char.isascii():
-        return char
-    name = unicodedata.name(char, "")
-    if name.startswith("LATIN"):
-        return char  # accented Latin letters lose their accents below instead
-    for glyph in confusables.confusables_data.get(char, ()):
-        candidate = glyph["c"]
-        if len(candidate) == 1 and candidate.isascii() and candidate.isalnum():
-            return candidate
-    return char
+def _latin_lookalikes():
+    """Each non-Latin letter or digit that TR39 lists as confusable with an ASCII letter or
+    digit, mapped to it (Cyrillic "і" → "i", Greek "ο" → "o"). Accented Latin letters are
+    left to lose their accents instead."""
+    table = {}
+    for char, glyphs in confusables.confusables_data.items():
+        if len(char) != 1 or char.isascii() or unicodedata.name(char, "").startswith("LATIN"):
+            continue
+        for glyph in glyphs:
+            candidate = glyph["c"]
+            if len(candidate) == 1 and candidate.isascii() and candidate.isalnum():
+                table[ord(char)] = candidate
+                break
+    return table
+
+
+_LOOKALIKES = _latin_lookalikes()
 
 
 def skeleton(text):
@@ -104,8 +115,10 @@ def skeleton(text):
 
     Invisible characters are removed first. The result keeps spacing and punctuation.
     """
-    text = unicodedata.normalize("NFKC", strip_invisible(text))
-    text = "".join(_latin_lookalike(char) for char in text)
+    text = strip_invisible(text)
+    if text.isascii():
+        return text.casefold()
+    text = unicodedata.normalize("NFKC", text).translate(_LOOKALIKES)
     text = unicodedata.normalize("NFKD", text.casefold())
     return "".join(char for char in text if not unicodedata.combining(char))
 
@@ -121,9 +134,13 @@ def _undo_leet(token):
     return token.translate(_LEET)
 
 
+_LEET_NEAR_LETTER = re.compile(r"[^\W\d_][0134579@$€!|]|[0134579@$€!|][^\W\d_]")
+
+
 def _words(text):
     text = _APOSTROPHES.sub("", text)
-    text = " ".join(_undo_leet(token) for token in _TOKEN.findall(text))
+    if _LEET_NEAR_LETTER.search(text):
+        text = _TOKEN.sub(lambda match: _undo_leet(match.group(0)), text)
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
 

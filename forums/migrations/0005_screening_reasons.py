@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('forums', '0004_question_vote_kept_on_erase'),
+        ("forums", "0004_question_vote_kept_on_erase"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='message',
-            name='hold_reasons',
+            model_name="message",
+            name="hold_reasons",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='question',
-            name='screening_reasons',
-            field=models.JSONField(blank=True, default=list, verbose_name='why it was held'),
+            model_name="question",
+            name="screening_reasons",
+            field=models.JSONField(blank=True, default=list, verbose_name="why it was held"),
         ),
     ]

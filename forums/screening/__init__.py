@@ -176,15 +176,16 @@ def assess_crisis(text, *, model=None, rule_set=None):
     matches = analysis.matches
     strong = [match for match in matches if match.strength == rules.STRONG]
     cues = [match for match in matches if match.strength == rules.CUE]
-    probability, words = model.score(text, analysis)
+    probability, _words = model.score(text, analysis)
     reasons = [match.describe() for match in strong]
     if probability >= rule_set.hold_at or (cues and probability >= rule_set.hold_with_cue_at):
         reasons += [match.describe() for match in cues]
+        _probability, words = model.score(text, analysis, explain=True)
         if words:
             quoted = ", ".join(f"'{word}'" for word in words)
             reasons.append(f"wording close to crisis messages ({probability:.0%}): {quoted}")
-        return CrisisAssessment(True, probability, tuple(reasons), tuple(matches))
-    return CrisisAssessment(bool(strong), probability, tuple(reasons), tuple(matches))
+        return CrisisAssessment(True, probability, tuple(reasons), matches)
+    return CrisisAssessment(bool(strong), probability, tuple(reasons), matches)
 
 
 def is_crisis(text):

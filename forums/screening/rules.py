@@ -5,6 +5,7 @@ sentence by sentence and says which rules met, how strongly, and with which word
 the verdict can tell a moderator *why* ("possible suicide plan: 'pills' + 'tonight'").
 """
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass
@@ -64,6 +65,7 @@ class RuleSet:
     history: re.Pattern
     hold_at: float
     hold_with_cue_at: float
+    signals: tuple = ()  # (name, compiled pattern): word families the model counts
 
     @property
     def ids(self):
@@ -79,6 +81,7 @@ class Analysis:
 
     matches: tuple
     frames: frozenset
+    signals: tuple = ()  # per signal, how often its words appear
 
 
 def _compile(patterns):
@@ -123,6 +126,9 @@ def load(path=RULES_FILE):
         history=_compile(frames.get("history", ())),
         hold_at=float(model.get("hold_at", 0.6)),
         hold_with_cue_at=float(model.get("hold_with_cue_at", 0.3)),
+        signals=tuple(
+            (name, _compile(patterns)) for name, patterns in data.get("signals", {}).items()
+        ),
     )
 
 
@@ -149,19 +155,17 @@ def match_rules(sentence_forms, rule_set):
     or history. An ``unless`` pattern in the same sentence cancels its rule there.
     """
     whole = [form for forms in sentence_forms for form in forms]
+    # Most messages meet no rule: find the candidates on the whole text first, and read
+    # sentence by sentence only for those.
+    joined = "\n".join(whole)
+    candidates = [rule for rule in rule_set.rules if rule.pattern.search(joined)]
     frames = set()
-    if rule_set.education is not None and _first(rule_set.education, whole):
+    if rule_set.education is not None and rule_set.education.search(joined):
         frames.add("education")
     found = {}
-    for forms in sentence_forms:
-        sentence_frames = set()
-        for name in ("question", "history"):
-            pattern = getattr(rule_set, name)
-            if pattern is not None and _first(pattern, forms):
-                sentence_frames.add(name)
-        frames |= sentence_frames
-        framed = bool(sentence_frames) or "education" in frames
-        for rule in rule_set.rules:
+    for forms in sentence_forms if candidates else ():
+        sentence_frames = None
+        for rule in candidates:
             if rule.id in found and found[rule.id].strength == STRONG:
                 continue
             words = _first(rule.pattern, forms)
@@ -169,9 +173,24 @@ def match_rules(sentence_forms, rule_set):
                 continue
             if rule.unless is not None and _first(rule.unless, forms):
                 continue
-            strength = CUE if framed and rule.strength == STRONG else rule.strength
+            strength = rule.strength
+            if strength == STRONG:
+                if sentence_frames is None:
+                    sentence_frames = {
+                        name
+                        for name in ("question", "history")
+                        if getattr(rule_set, name) is not None
+                        and _first(getattr(rule_set, name), forms)
+                    }
+                    frames |= sentence_frames
+                if sentence_frames or "education" in frames:
+                    strength = CUE
             if rule.id not in found or strength == STRONG:
                 found[rule.id] = Match(rule.id, rule.category, strength, rule.reason, (words,))
+    if rule_set.history is not None and rule_set.history.search(joined):
+        frames.add("history")
+    if rule_set.question is not None and rule_set.question.search(joined):
+        frames.add("question")
     for combination in rule_set.combinations:
         words = [_first(part, whole) for part in combination.parts]
         if all(words):
@@ -180,7 +199,9 @@ def match_rules(sentence_forms, rule_set):
             found[combination.id] = Match(
                 combination.id, combination.category, strength, combination.reason, tuple(words)
             )
-    return Analysis(tuple(found.values()), frozenset(frames))
+    base = " ".join(forms[0] for forms in sentence_forms)
+    counts = tuple(len(pattern.findall(base)) for _name, pattern in rule_set.signals)
+    return Analysis(tuple(found.values()), frozenset(frames), counts)
 
 
 def analyse(text, rule_set, vocabulary=frozenset()):
@@ -198,4 +219,5 @@ def features(analysis, rule_set):
     for rule_id in rule_set.ids:
         row += [float(met.get(rule_id) == STRONG), float(met.get(rule_id) == CUE)]
     row += [float(name in analysis.frames) for name in FRAMES]
+    row += [math.log1p(count) / 2 for count in analysis.signals]
     return row

@@ -15,8 +15,6 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from allauth.account.models import EmailAddress
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse

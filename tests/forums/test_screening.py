@@ -46,12 +46,13 @@ CASES = [
     ("I don't want to live anymore", False, HOLD, {"crisis"}),
     ("No quiero vivir así", False, HOLD, {"crisis"}),
     ("Pensó en el suicidio", False, HOLD, {"crisis"}),
-    ("Tengo miedo de una sobredosis", False, HOLD, {"crisis"}),
     # crisis false-positive guards
     ("This skill will help", False, ALLOW, set()),
     ("The deadline is killing me", False, ALLOW, set()),
     ("I'm dying to see the new movie", False, ALLOW, set()),
     ("We talked about the cutting board", False, ALLOW, set()),
+    # Worry about a possible overdose, with nothing happening now, is not held.
+    ("Tengo miedo de una sobredosis", False, ALLOW, set()),
     # --- identifying details: phone, email, address, full name -------------------------
     ("Call me at 555-201-3344", False, HOLD, {"phone"}),
     ("My number is (617) 555-0199", False, HOLD, {"phone"}),

@@ -263,3 +263,69 @@ def test_staff_may_use_their_title(client, make_staff):
     client.force_login(staff)
     response = client.post(reverse("portal:edit_profile"), {"display_name": "Moderator Jo"})
     assert response.status_code == 302
+
+
+# --- look-alike names, the name box and crisis language (issue #16) -----------------------
+@pytest.mark.parametrize(
+    "look_alike", ["Hopefu1 Mom", "HopefuI Mom", "Hopeful Mom.", "Hopeful_Mom"]
+)
+def test_sign_up_refuses_a_name_that_looks_like_a_taken_one(client, family_member, look_alike):
+    assert family_member.profile.display_name == "Hopeful Mom"
+    response = signup(client, display_name=look_alike)
+    assert response.context["form"].errors["display_name"]
+    assert not User.objects.filter(email="new.family@example.test").exists()
+
+
+def test_the_database_refuses_a_look_alike_of_a_taken_name(make_family_member):
+    from django.db import IntegrityError, transaction
+
+    make_family_member(display_name="River Stone")
+    other = make_family_member(display_name="Quiet Sea")
+    other.profile.display_name = "R1ver St0ne"
+    with pytest.raises(IntegrityError), transaction.atomic():
+        other.profile.save()
+
+
+@pytest.mark.parametrize("name", ["M0derator Sam", "ModeratorSam", "Site Admln"])
+def test_sign_up_refuses_staff_titles_in_disguise(client, name):
+    response = signup(client, display_name=name)
+    assert response.context["form"].errors["display_name"]
+    assert not User.objects.filter(email="new.family@example.test").exists()
+
+
+def test_the_name_box_allows_exactly_what_the_server_accepts(client):
+    from portal.display_names import DISPLAY_NAME_MAX_LENGTH
+
+    page = client.get(reverse("account_signup")).content.decode()
+    assert f'maxlength="{DISPLAY_NAME_MAX_LENGTH}"' in page
+    response = signup(client, display_name="x" * (DISPLAY_NAME_MAX_LENGTH + 1))
+    assert response.context["form"].errors["display_name"]
+
+
+def test_a_crisis_name_is_refused_shows_the_resources_and_alerts_moderators(
+    client, make_staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    from forums.models import ModerationAction
+
+    make_staff(roles.MODERATORS)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signup(client, display_name="i want to die")
+    page = response.content.decode()
+    assert response.context["form"].errors["display_name"]
+    assert 'id="crisis-alert"' in page and 'href="tel:988"' in page
+    assert not User.objects.filter(email="new.family@example.test").exists()
+    logged = ModerationAction.objects.get(action="crisis.display_name")
+    assert logged.details == {"urgent": True}
+    assert len(mailoutbox) == 1 and "crisis" in mailoutbox[0].subject.lower()
+    assert "want to die" not in mailoutbox[0].body  # the name is not sent in mail
+
+
+def test_a_crisis_name_in_the_profile_names_the_member_to_moderators(client, family_member):
+    from forums.models import ModerationAction
+
+    client.force_login(family_member)
+    response = client.post(reverse("portal:edit_profile"), {"display_name": "end my life"})
+    assert response.status_code == 200 and 'id="crisis-alert"' in response.content.decode()
+    family_member.profile.refresh_from_db()
+    assert family_member.profile.display_name == "Hopeful Mom"
+    assert ModerationAction.objects.get(action="crisis.display_name").subject == family_member
