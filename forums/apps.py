@@ -27,12 +27,15 @@ class ForumsConfig(AppConfig):
     # --- screening ----------------------------------------------------------------------
     def _ready_screening(self):
         from forums import screening
+        from forums.screening.model import get_model
         from forums.services import moderation
-        from portal import display_names, signals
+        from portal import display_names, signals, warmup
 
         # Display names belong to the core, screening to forums: the core asks the
         # registered detector and announces a refused crisis name; forums alerts.
         display_names.register_crisis_detector(screening.is_crisis)
+        # A server trains the crisis model before it listens, not on the first message.
+        warmup.register("crisis screening model", get_model)
 
         def alert_moderators(sender, account, where, **kwargs):
             moderation.report_crisis_in_name(account, where=where)

@@ -13,7 +13,11 @@ django.setup(set_prefix=False)
 
 from django.conf import settings  # noqa: E402
 
+from portal import warmup  # noqa: E402
 from portal.http_slots import BoundedASGIHandler  # noqa: E402
+
+# What apps need ready before the first request (the screening model trains here).
+warmup.run()
 
 # What get_asgi_application() returns, with a bound on the requests in Django at once.
 django_asgi_app = BoundedASGIHandler(settings.HTTP_MAX_CONCURRENCY)

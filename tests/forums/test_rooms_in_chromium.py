@@ -142,6 +142,23 @@ class RoomsInChromiumTests(PortalBrowserTestCase):
         expect(moderator.locator("#mod-alerts")).to_contain_text("crisis")
         expect(moderator.locator("#messages")).to_contain_text("I don't want to live anymore")
 
+    def test_a_muted_member_in_crisis_gets_the_resources_and_the_queue_says_why(self):
+        hopeful = self.enter_room("hopeful@example.test")
+        RoomMembership.objects.filter(account=self.hopeful).update(
+            muted_until=timezone.now() + timedelta(hours=1)
+        )
+        # Indirect: none of the old list's phrases; muted members are otherwise refused.
+        self.say(hopeful, "They'd all be fine without me. Pills are counted out for tonight.")
+        panel = hopeful.locator("#crisis-panel")
+        expect(panel).to_be_visible()
+        expect(panel).to_contain_text("988")
+        moderator = self.open_page()
+        self.log_in(moderator, "mod@example.test")
+        moderator.goto(self.url("/moderation/"))
+        held = moderator.locator("section", has=moderator.locator("#crisis-queue"))
+        expect(held).to_contain_text("Pills are counted out for tonight")
+        expect(held.locator(".queue-item__reasons")).to_contain_text("possible suicide plan")
+
     def test_the_review_queue_shows_a_new_crisis_hold_without_reloading(self):
         moderator = self.open_page()
         self.log_in(moderator, "mod@example.test")
