@@ -103,7 +103,7 @@ def load(path=RULES_FILE):
         )
         for item in data.get("rule", ())
     )
-    for rule in (*rules,):
+    for rule in rules:
         if rule.strength not in (STRONG, CUE):
             raise ValueError(f"{path}: rule {rule.id} has strength {rule.strength!r}")
     combinations = tuple(
