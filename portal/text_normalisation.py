@@ -181,12 +181,51 @@ def collapse_repeats(words, keep=1):
     return _REPEATS.sub(lambda match: match.group(1) * keep, words)
 
 
+# Texting shorthand spelt out ("want2die", "2nite", "gonna b gone b4 u wake up").
+_SHORTHAND = {
+    "2": "to",
+    "4": "for",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "b": "be",
+    "b4": "before",
+    "2nite": "tonight",
+    "2night": "tonight",
+    "tonite": "tonight",
+    "2day": "today",
+    "2moro": "tomorrow",
+    "2morrow": "tomorrow",
+    "4ever": "forever",
+    "4eva": "forever",
+    "some1": "someone",
+    "any1": "anyone",
+    "no1": "no one",
+    "every1": "everyone",
+}
+_DIGIT_BETWEEN_LETTERS = re.compile(r"(?<=[a-z])([24])(?=[a-z])")
+_SHORTHAND_TOKEN = re.compile(
+    r"\b(?:" + "|".join(sorted(_SHORTHAND, key=len, reverse=True)) + r")\b"
+)
+
+
+def spell_out_shorthand(words):
+    """``want2die`` → ``want to die``; ``2nite`` → ``tonight``; ``u`` → ``you``."""
+    words = _DIGIT_BETWEEN_LETTERS.sub(lambda match: f" {_SHORTHAND[match.group(1)]} ", words)
+    return " ".join(_SHORTHAND_TOKEN.sub(lambda match: _SHORTHAND[match.group(0)], words).split())
+
+
 def variants(text, vocabulary=frozenset()):
     """The forms of ``text`` every pattern is tried on (each padded with spaces)."""
-    base = _words(skeleton(text))
+    raw = skeleton(text)
+    base = _words(raw)
     forms = [base]
     joined = join_spaced_letters(base, vocabulary)
-    for form in (joined, collapse_repeats(joined, 1), collapse_repeats(joined, 2)):
+    # Spaced letters joined whole too: a word the vocabulary lacks ("i d i o t") is
+    # still one word for the watched words.
+    whole = join_spaced_letters(base) if vocabulary else joined
+    spelt = spell_out_shorthand(" ".join(_NON_WORD.sub(" ", _APOSTROPHES.sub("", raw)).split()))
+    for form in (joined, collapse_repeats(joined, 1), collapse_repeats(joined, 2), whole, spelt):
         if form not in forms:
             forms.append(form)
     return tuple(f" {form} " for form in forms)

@@ -43,6 +43,7 @@ __all__ = [
     "CRISIS",
     "FLAG",
     "HOLD",
+    "KIND_CRISIS_CHECK",
     "Finding",
     "Verdict",
     "WatchedTerm",
@@ -67,6 +68,9 @@ _SEVERITY = {ALLOW: 0, FLAG: 1, HOLD: 2, BLOCK: 3}
 # Finding kinds (stable: stored with held items and shown in the review queue).
 KIND_WATCHED = "watched_word"
 KIND_CRISIS = "crisis"
+# A strong crisis pattern in a message the model reads as education or history: shown,
+# and queued for a moderator to check (a question is held for the moderator, as ever).
+KIND_CRISIS_CHECK = "crisis_check"
 KIND_PHONE = "phone"
 KIND_EMAIL = "email"
 KIND_ADDRESS = "address"
@@ -162,11 +166,17 @@ class CrisisAssessment:
     probability: float
     reasons: tuple
     matches: tuple
+    overruled: tuple = ()  # strong patterns the model overruled: a moderator checks them
+    words: int = 0  # the message's length in words
 
 
 def assess_crisis(text, *, model=None, rule_set=None):
-    """Patterns and model together: a strong rule holds; the model holds on its own above
-    ``hold_at``; a cue holds when the model is above ``hold_with_cue_at``.
+    """Patterns and model together: a strong rule holds unless the model is nearly sure a
+    message of some length is ordinary (below ``overrule_strong_below``, at least
+    ``overrule_min_words`` words: education, history — then the rule is reported in
+    ``overruled`` for a moderator to check); the model holds on its
+    own above ``hold_at`` (in a message of at least ``model_alone_min_words`` words); a
+    cue holds when the model is above ``hold_with_cue_at``.
 
     ``model`` and ``rule_set`` default to the process's own (the evaluation script
     passes models trained on part of the corpus)."""
@@ -178,19 +188,40 @@ def assess_crisis(text, *, model=None, rule_set=None):
     cues = [match for match in matches if match.strength == rules.CUE]
     probability, _words = model.score(text, analysis)
     reasons = [match.describe() for match in strong]
-    if probability >= rule_set.hold_at or (cues and probability >= rule_set.hold_with_cue_at):
+    # A message of two or three words is too little for the model to judge alone.
+    alone = probability >= rule_set.hold_at and analysis.words >= rule_set.model_alone_min_words
+    if alone or (cues and probability >= rule_set.hold_with_cue_at):
         reasons += [match.describe() for match in cues]
         _probability, words = model.score(text, analysis, explain=True)
         if words:
             quoted = ", ".join(f"'{word}'" for word in words)
             reasons.append(f"wording close to crisis messages ({probability:.0%}): {quoted}")
-        return CrisisAssessment(True, probability, tuple(reasons), matches)
-    return CrisisAssessment(bool(strong), probability, tuple(reasons), matches)
+        return CrisisAssessment(True, probability, tuple(reasons), matches, (), analysis.words)
+    if (
+        strong
+        and probability < rule_set.overrule_strong_below
+        and analysis.words >= rule_set.overrule_min_words
+    ):
+        overruled = tuple(
+            f"{reason} — but it reads as education or past history "
+            f"({probability:.0%} close to crisis messages): please check"
+            for reason in reasons
+        )
+        return CrisisAssessment(False, probability, (), matches, overruled, analysis.words)
+    return CrisisAssessment(bool(strong), probability, tuple(reasons), matches, (), analysis.words)
 
 
 def is_crisis(text):
-    """True when ``text`` reads as a crisis (for short texts such as display names)."""
-    return bool((text or "").strip()) and assess_crisis(text).crisis
+    """True when a short text such as a display name reads as a crisis.
+
+    A name is two or three words: too little for the model to judge alone ("Mom and
+    Dad" shares its words with many crisis messages about parents). A name counts as
+    crisis language when a pattern names it ("wanna die", "kms") and the assessment
+    holds it."""
+    if not (text or "").strip():
+        return False
+    assessment = assess_crisis(text)
+    return assessment.crisis and bool(assessment.matches)
 
 
 _LINK = re.compile(
@@ -217,7 +248,7 @@ def screen(text, *, watched=(), new_member=False, check_identifying=True):
     a week ago (links are held). Pure: same input, same verdict.
     """
     text = text or ""
-    forms = variants(text, get_model().vocabulary)
+    forms = variants(text, get_model().vocabulary) if watched else ()
     findings = []
     for term in watched:
         if _contains_phrase(forms, term.phrase):
@@ -234,6 +265,8 @@ def screen(text, *, watched=(), new_member=False, check_identifying=True):
         if assessment.crisis:
             for reason in assessment.reasons or ("crisis language",):
                 findings.append(Finding(KIND_CRISIS, HOLD, CRISIS_EXPLANATION, reason))
+        for reason in assessment.overruled:
+            findings.append(Finding(KIND_CRISIS_CHECK, FLAG, WATCHED_EXPLANATIONS[FLAG], reason))
     if check_identifying:
         for kind in identifying_details(text):
             findings.append(

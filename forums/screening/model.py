@@ -14,6 +14,7 @@ still found by them.
 """
 
 import csv
+import math
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,11 +106,29 @@ class CrisisModel:
             ]
         ).tocsr()
         self.classifier = LogisticRegression(
-            C=16.0, class_weight="balanced", max_iter=3000, random_state=seed, solver="liblinear"
+            C=64.0, class_weight="balanced", max_iter=3000, random_state=seed, solver="liblinear"
         )
         self.classifier.fit(features, labels)
-        self._word_names = self.words.get_feature_names_out()
-        self._word_weights = self.classifier.coef_[0][: len(self._word_names)]
+        # Scoring reads the fitted weights directly (the same arithmetic as
+        # ``predict_proba`` on the transformed row, without building a sparse matrix
+        # for each message): per n-gram, its idf and its weight.
+        coef = self.classifier.coef_[0]
+        self._blocks = []
+        offset = 0
+        for vectorizer in (self.words, self.chars):
+            vocabulary = vectorizer.vocabulary_
+            self._blocks.append(
+                (
+                    vectorizer.build_analyzer(),
+                    {
+                        term: (float(vectorizer.idf_[index]), float(coef[offset + index]))
+                        for term, index in vocabulary.items()
+                    },
+                )
+            )
+            offset += len(vocabulary)
+        self._rule_weights = [float(weight) * RULE_WEIGHT for weight in coef[offset:]]
+        self._intercept = float(self.classifier.intercept_[0])
 
     def analyse(self, text):
         from forums.screening import rules
@@ -122,7 +141,9 @@ class CrisisModel:
         rows = [rules.features(analysis, self.rule_set) for analysis in analyses]
         return self._csr(rows) * RULE_WEIGHT
 
-    def _features(self, texts, analyses):
+    def features(self, texts, analyses):
+        """The rows the classifier was trained on (for checks: :meth:`score` computes
+        the same without them)."""
         return self._hstack(
             [self.words.transform(texts), self.chars.transform(texts), self._rule_block(analyses)]
         ).tocsr()
@@ -134,23 +155,39 @@ class CrisisModel:
     def score(self, text, analysis=None, *, explain=False):
         """``(probability, words)``: the probability that the message is a crisis, and
         (with ``explain``) up to three words or phrases that raised it most."""
-        analysis = analysis or self.analyse(text)
-        features = self._features([model_text(text, self.vocabulary)], [analysis])
-        probability = float(self.classifier.predict_proba(features)[0, 1])
-        return probability, (self._explain(features[0]) if explain else ())
+        from forums.screening import rules
 
-    def _explain(self, row):
-        word_part = row[:, : len(self._word_names)]
-        contributions = sorted(
-            (
-                (value * self._word_weights[index], self._word_names[index])
-                for index, value in zip(word_part.indices, word_part.data, strict=True)
-                if self._word_weights[index] > 0
-            ),
-            reverse=True,
-        )
+        analysis = analysis or self.analyse(text)
+        prepared = model_text(text, self.vocabulary)
+        total = self._intercept
+        contributions = []
+        for number, (analyzer, table) in enumerate(self._blocks):
+            counts = {}
+            for term in analyzer(prepared):
+                if term in table:
+                    counts[term] = counts.get(term, 0) + 1
+            values = {
+                term: (1.0 + math.log(count)) * table[term][0] for term, count in counts.items()
+            }
+            norm = math.sqrt(sum(value * value for value in values.values()))
+            if not norm:
+                continue
+            for term, value in values.items():
+                weight = table[term][1]
+                total += value / norm * weight
+                if explain and number == 0 and weight > 0:
+                    contributions.append((value / norm * weight, term))
+        for value, weight in zip(
+            rules.features(analysis, self.rule_set), self._rule_weights, strict=True
+        ):
+            total += value * weight
+        probability = 1.0 / (1.0 + math.exp(-total)) if total > -700 else 0.0
+        return probability, (self._explain(contributions) if explain else ())
+
+    @staticmethod
+    def _explain(contributions):
         words = []
-        for _weight, phrase in contributions:
+        for _weight, phrase in sorted(contributions, reverse=True):
             if set(phrase.split()) <= _PLAIN_WORDS:
                 continue
             if not any(phrase in kept or kept in phrase for kept in words):

@@ -65,6 +65,9 @@ class RuleSet:
     history: re.Pattern
     hold_at: float
     hold_with_cue_at: float
+    overrule_strong_below: float = 0.0
+    model_alone_min_words: int = 0
+    overrule_min_words: int = 0
     signals: tuple = ()  # (name, compiled pattern): word families the model counts
 
     @property
@@ -82,6 +85,7 @@ class Analysis:
     matches: tuple
     frames: frozenset
     signals: tuple = ()  # per signal, how often its words appear
+    words: int = 0  # how many words the message has
 
 
 def _compile(patterns):
@@ -126,6 +130,9 @@ def load(path=RULES_FILE):
         history=_compile(frames.get("history", ())),
         hold_at=float(model.get("hold_at", 0.6)),
         hold_with_cue_at=float(model.get("hold_with_cue_at", 0.3)),
+        overrule_strong_below=float(model.get("overrule_strong_below", 0.0)),
+        model_alone_min_words=int(model.get("model_alone_min_words", 0)),
+        overrule_min_words=int(model.get("overrule_min_words", 0)),
         signals=tuple(
             (name, _compile(patterns)) for name, patterns in data.get("signals", {}).items()
         ),
@@ -201,7 +208,7 @@ def match_rules(sentence_forms, rule_set):
             )
     base = " ".join(forms[0] for forms in sentence_forms)
     counts = tuple(len(pattern.findall(base)) for _name, pattern in rule_set.signals)
-    return Analysis(tuple(found.values()), frozenset(frames), counts)
+    return Analysis(tuple(found.values()), frozenset(frames), counts, len(base.split()))
 
 
 def analyse(text, rule_set, vocabulary=frozenset()):

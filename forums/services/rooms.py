@@ -651,7 +651,7 @@ def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=Fa
                 message=message,
                 automatic=True,
                 reason=Flag.Reason.OTHER,
-                note=_("Screening: %(kinds)s") % {"kinds": ", ".join(verdict.kinds)},
+                note=_screening_note(verdict),
             )
         _broadcast_message(room, "message.added", message)
         if message.urgent:
@@ -665,6 +665,12 @@ def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=Fa
                 target_id=message.pk,
             )
     return message, _verdict_info(message, verdict)
+
+
+def _screening_note(verdict):
+    """The note on an automatic flag: what the screen found, in a moderator's words."""
+    found = "; ".join(verdict.reasons) or ", ".join(verdict.kinds)
+    return (_("Screening: %(found)s") % {"found": found})[:500]
 
 
 def _verdict_info(message, verdict):
@@ -738,7 +744,7 @@ def edit_message(room, user, message_id, *, body):
                 message=message,
                 automatic=True,
                 reason=Flag.Reason.OTHER,
-                note=_("Screening: %(kinds)s") % {"kinds": ", ".join(verdict.kinds)},
+                note=_screening_note(verdict),
             )
     return message, _verdict_info(message, verdict)
 

@@ -1,9 +1,13 @@
 """forums.screening.screen(): every tier and detector, as a table (pure: no database)."""
 
+import dataclasses
+
 import pytest
 
 from forums import screening
-from forums.screening import BLOCK, CRISIS, FLAG, HOLD, WatchedTerm, screen
+from forums.screening import BLOCK, CRISIS, FLAG, HOLD, WatchedTerm, rules, screen
+from forums.screening.model import DEV, get_model, model_text, read_corpus
+from portal.text_normalisation import variants
 
 WATCHED = (
     WatchedTerm("idiot", BLOCK, "Please keep it kind."),
@@ -126,3 +130,114 @@ def test_identifying_checks_can_be_switched_off():
 def test_screen_is_pure():
     first = screen("I want to die", watched=WATCHED)
     assert screen("I want to die", watched=WATCHED) == first
+
+
+# --- how patterns and the model decide together (a model with a fixed answer) ----------
+
+
+class FixedModel:
+    """A trained model's interface with a fixed probability: the decision rules alone."""
+
+    vocabulary = frozenset()
+
+    def __init__(self, probability):
+        self._probability = probability
+
+    def score(self, text, analysis=None, *, explain=False):
+        return self._probability, (("tonight",) if explain else ())
+
+
+_RULES = rules.load()
+
+
+def rule_set(**thresholds):
+    values = {
+        "hold_at": 0.6,
+        "hold_with_cue_at": 0.4,
+        "overrule_strong_below": 0.05,
+        "overrule_min_words": 10,
+        "model_alone_min_words": 4,
+    }
+    return dataclasses.replace(_RULES, **(values | thresholds))
+
+
+LONG_STORY = (
+    "Three winters ago my brother told me he wanted to die, and we drove to the ER that night"
+)
+
+
+def test_a_strong_pattern_holds_unless_the_model_is_nearly_sure_it_is_ordinary():
+    held = screening.assess_crisis(LONG_STORY, model=FixedModel(0.2), rule_set=rule_set())
+    assert held.crisis and any("wanted to die" in reason for reason in held.reasons)
+    overruled = screening.assess_crisis(LONG_STORY, model=FixedModel(0.01), rule_set=rule_set())
+    assert not overruled.crisis
+    assert overruled.overruled and "please check" in overruled.overruled[0]
+
+
+def test_a_short_direct_statement_is_never_overruled():
+    verdict = screening.assess_crisis(
+        "Sometimes I think about suicide", model=FixedModel(0.01), rule_set=rule_set()
+    )
+    assert verdict.crisis and not verdict.overruled
+
+
+def test_an_overruled_pattern_is_shown_and_queued_for_a_moderator(monkeypatch):
+    monkeypatch.setattr(screening, "get_model", lambda: FixedModel(0.01))
+    monkeypatch.setattr(rules, "load", lambda *args: rule_set())
+    verdict = screen(LONG_STORY)
+    assert verdict.action == FLAG and verdict.visible and not verdict.crisis
+    assert verdict.kinds == (screening.KIND_CRISIS_CHECK,)
+    assert "please check" in verdict.reasons[0]
+
+
+def test_the_model_alone_does_not_hold_two_or_three_words():
+    sure = FixedModel(0.95)
+    assert not screening.assess_crisis("mom and dad", model=sure, rule_set=rule_set()).crisis
+    long_enough = screening.assess_crisis("mom and dad are here", model=sure, rule_set=rule_set())
+    assert long_enough.crisis
+    assert "wording close to crisis messages (95%): 'tonight'" in long_enough.reasons
+
+
+def test_a_cue_holds_short_messages_with_the_models_support():
+    cue_text = "no hope left"
+    analysis = rules.analyse(cue_text, rule_set())
+    assert any(match.strength == rules.CUE for match in analysis.matches)
+    assert screening.assess_crisis(cue_text, model=FixedModel(0.45), rule_set=rule_set()).crisis
+    assert not screening.assess_crisis(cue_text, model=FixedModel(0.2), rule_set=rule_set()).crisis
+
+
+def test_a_display_name_needs_a_pattern_to_read_as_crisis(monkeypatch):
+    monkeypatch.setattr(screening, "get_model", lambda: FixedModel(0.99))
+    monkeypatch.setattr(rules, "load", lambda *args: rule_set(model_alone_min_words=0))
+    assert not screening.is_crisis("Mom and Dad")
+    assert screening.is_crisis("wanna die")
+
+
+@pytest.mark.parametrize(
+    ("text", "spelt"),
+    [
+        ("want2die", "want to die"),
+        ("gonna b gone b4 u wake up", "gonna be gone before you wake up"),
+        ("doing it 2nite", "doing it tonight"),
+        ("i have 2 kids", "i have to kids"),  # a form to try, never the text itself
+    ],
+)
+def test_texting_shorthand_is_spelt_out_as_one_more_form(text, spelt):
+    assert f" {spelt} " in variants(text)
+
+
+def test_the_text_itself_stays_the_first_form():
+    assert variants("i have 2 kids")[0] == " i have 2 kids "
+
+
+def test_shorthand_crisis_is_found_by_the_patterns():
+    assert screen("i want2die").crisis
+
+
+def test_the_fast_score_is_the_classifiers_own_probability():
+    model = get_model()
+    for example in read_corpus(DEV)[::400]:
+        analysis = model.analyse(example.text)
+        rows = model.features([model_text(example.text, model.vocabulary)], [analysis])
+        expected = model.classifier.predict_proba(rows)[0, 1]
+        assert model.score(example.text, analysis)[0] == pytest.approx(expected, abs=1e-9)
