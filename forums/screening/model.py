@@ -14,12 +14,15 @@ still found by them.
 """
 
 import csv
+import functools
 import math
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from portal.text_normalisation import collapse_repeats, join_spaced_letters, variants
+import numpy as np
+
+from portal.text_normalisation import collapse_repeats, join_spaced_letters, normalise, variants
 
 CORPUS = Path(__file__).parent / "corpus"
 DEV = CORPUS / "dev"
@@ -68,8 +71,7 @@ def read_corpus(folder):
 
 def model_text(text, vocabulary=frozenset()):
     """The form the model reads: normalised, spaced letters joined, repeats collapsed."""
-    base = variants(text, vocabulary)[0].strip()
-    return collapse_repeats(join_spaced_letters(base, vocabulary), 2)
+    return collapse_repeats(join_spaced_letters(normalise(text).strip(), vocabulary), 2)
 
 
 class CrisisModel:
@@ -111,24 +113,30 @@ class CrisisModel:
         self.classifier.fit(features, labels)
         # Scoring reads the fitted weights directly (the same arithmetic as
         # ``predict_proba`` on the transformed row, without building a sparse matrix
-        # for each message): per n-gram, its idf and its weight.
+        # for each message). Words and word pairs: per term, its idf and its weight.
         coef = self.classifier.coef_[0]
-        self._blocks = []
-        offset = 0
-        for vectorizer in (self.words, self.chars):
-            vocabulary = vectorizer.vocabulary_
-            self._blocks.append(
-                (
-                    vectorizer.build_analyzer(),
-                    {
-                        term: (float(vectorizer.idf_[index]), float(coef[offset + index]))
-                        for term, index in vocabulary.items()
-                    },
-                )
-            )
-            offset += len(vocabulary)
+        words_vocabulary = self.words.vocabulary_
+        self._word_terms = self.words.build_analyzer()
+        self._word_table = {
+            term: (float(self.words.idf_[index]), float(coef[index]))
+            for term, index in words_vocabulary.items()
+        }
+        # Character n-grams are taken word by word (``char_wb``), so a word's n-grams are
+        # looked up once and cached; a message's are counted and weighed with numpy.
+        offset = len(words_vocabulary)
+        self._char_terms = self.chars.build_analyzer()
+        self._char_index = self.chars.vocabulary_
+        self._char_idf = np.asarray(self.chars.idf_, dtype=np.float64)
+        self._char_coef = np.asarray(coef[offset : offset + len(self._char_index)], np.float64)
+        self._word_char_indices = functools.lru_cache(maxsize=20_000)(self._char_indices)
+        offset += len(self._char_index)
         self._rule_weights = [float(weight) * RULE_WEIGHT for weight in coef[offset:]]
         self._intercept = float(self.classifier.intercept_[0])
+
+    def _char_indices(self, word):
+        """The columns of the character n-grams of one word that the model knows."""
+        index = self._char_index
+        return tuple(index[term] for term in self._char_terms(word) if term in index)
 
     def analyse(self, text):
         from forums.screening import rules
@@ -161,22 +169,26 @@ class CrisisModel:
         prepared = model_text(text, self.vocabulary)
         total = self._intercept
         contributions = []
-        for number, (analyzer, table) in enumerate(self._blocks):
-            counts = {}
-            for term in analyzer(prepared):
-                if term in table:
-                    counts[term] = counts.get(term, 0) + 1
-            values = {
-                term: (1.0 + math.log(count)) * table[term][0] for term, count in counts.items()
-            }
-            norm = math.sqrt(sum(value * value for value in values.values()))
-            if not norm:
-                continue
-            for term, value in values.items():
-                weight = table[term][1]
-                total += value / norm * weight
-                if explain and number == 0 and weight > 0:
-                    contributions.append((value / norm * weight, term))
+        counts = {}
+        table = self._word_table
+        for term in self._word_terms(prepared):
+            if term in table:
+                counts[term] = counts.get(term, 0) + 1
+        values = {term: (1.0 + math.log(count)) * table[term][0] for term, count in counts.items()}
+        norm = math.sqrt(sum(value * value for value in values.values()))
+        for term, value in values.items() if norm else ():
+            weight = table[term][1]
+            total += value / norm * weight
+            if explain and weight > 0:
+                contributions.append((value / norm * weight, term))
+        columns = []
+        for word in prepared.split():
+            columns += self._word_char_indices(word)
+        if columns:
+            present, repeats = np.unique(np.asarray(columns, dtype=np.int64), return_counts=True)
+            char_values = (1.0 + np.log(repeats)) * self._char_idf[present]
+            char_norm = math.sqrt(float(char_values @ char_values))
+            total += float(char_values @ self._char_coef[present]) / char_norm
         for value, weight in zip(
             rules.features(analysis, self.rule_set), self._rule_weights, strict=True
         ):

@@ -8,9 +8,11 @@ the verdict can tell a moderator *why* ("possible suicide plan: 'pills' + 'tonig
 import math
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+
+import re2
 
 RULES_FILE = Path(__file__).parent / "rules" / "crisis.toml"
 
@@ -69,6 +71,8 @@ class RuleSet:
     model_alone_min_words: int = 0
     overrule_min_words: int = 0
     signals: tuple = ()  # (name, compiled pattern): word families the model counts
+    # Which rules, frames and combination terms can match a text, found in one pass.
+    prefilter: "Prefilter | None" = field(default=None, compare=False)
 
     @property
     def ids(self):
@@ -88,8 +92,81 @@ class Analysis:
     words: int = 0  # how many words the message has
 
 
+def _joined(patterns):
+    return "|".join(f"(?:{pattern})" for pattern in patterns)
+
+
 def _compile(patterns):
-    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns)) if patterns else None
+    return re.compile(_joined(patterns)) if patterns else None
+
+
+def re2_superset(source):
+    """``source`` (Python ``re`` syntax) as an RE2 pattern that matches wherever it does,
+    and perhaps more: lookaheads and word edges (RE2 lacks the first, and its word edge
+    knows only ASCII letters) are dropped — the Python pattern confirms — and
+    ``\\w``/``\\d`` take every script's letters and digits, as Python's do."""
+    out = []
+    depth_skip = 0
+    in_class = False
+    index = 0
+    while index < len(source):
+        char = source[index]
+        if char == "\\":
+            pair = source[index : index + 2]
+            if not depth_skip:
+                if pair == "\\w":
+                    out.append(r"\pL\pN_" if in_class else r"[\pL\pN_]")
+                elif pair == "\\d":
+                    out.append(r"\p{Nd}")
+                elif pair != "\\b" or in_class:  # a word edge is dropped
+                    out.append(pair)
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif source.startswith("(?!", index) or source.startswith("(?=", index):
+            depth_skip += 1
+            index += 3
+            continue
+        elif depth_skip and char == "(":
+            depth_skip += 1
+        elif depth_skip and char == ")":
+            depth_skip -= 1
+            index += 1
+            continue
+        if not depth_skip:
+            out.append(char)
+        index += 1
+    return "".join(out)
+
+
+class Prefilter:
+    """Which of many patterns *can* match a text, in one pass over it (RE2's ``Set``: one
+    automaton for all of them), so the Python patterns — slower, one scan each — run
+    only where they may match. If RE2 cannot answer (its automaton out of memory), a
+    sentinel pattern that always matches is missing from the answer, and every pattern
+    is reported as possible."""
+
+    def __init__(self, sources):
+        options = re2.Options()
+        options.max_mem = 64 << 20
+        options.never_capture = True
+        options.log_errors = False
+        self._set = re2.Set.SearchSet(options)
+        for source in sources:
+            self._set.Add(re2_superset(source))
+        self._all = frozenset(range(len(sources)))
+        self._sentinel = self._set.Add(r"\z")
+        self._set.Compile()
+
+    def possible(self, text):
+        """The indices of the patterns that may match ``text``."""
+        found = self._set.Match(text) or ()
+        if self._sentinel not in found:
+            return self._all
+        return frozenset(found) - {self._sentinel}
 
 
 @cache
@@ -122,6 +199,11 @@ def load(path=RULES_FILE):
     )
     frames = data.get("frames", {})
     model = data.get("model", {})
+    prefilter_sources = [_joined(item["patterns"]) for item in data.get("rule", ())]
+    prefilter_sources += [_joined(frames.get(name, ())) or "$^" for name in FRAMES]
+    prefilter_sources += [
+        _joined(part) for item in data.get("combination", ()) for part in item["all"]
+    ]
     return RuleSet(
         rules=rules,
         combinations=combinations,
@@ -136,6 +218,7 @@ def load(path=RULES_FILE):
         signals=tuple(
             (name, _compile(patterns)) for name, patterns in data.get("signals", {}).items()
         ),
+        prefilter=Prefilter(prefilter_sources),
     )
 
 
@@ -162,17 +245,36 @@ def match_rules(sentence_forms, rule_set):
     or history. An ``unless`` pattern in the same sentence cancels its rule there.
     """
     whole = [form for forms in sentence_forms for form in forms]
-    # Most messages meet no rule: find the candidates on the whole text first, and read
-    # sentence by sentence only for those.
+    # Most messages meet no rule: find the candidates on the whole text first (RE2 says
+    # which patterns can match, in one pass; Python's confirm those), and read sentence
+    # by sentence only for them.
     joined = "\n".join(whole)
-    candidates = [rule for rule in rule_set.rules if rule.pattern.search(joined)]
+    possible = rule_set.prefilter.possible(joined) if rule_set.prefilter else None
+
+    def may(index):
+        return possible is None or index in possible
+
+    candidates = [
+        (index, rule)
+        for index, rule in enumerate(rule_set.rules)
+        if may(index) and rule.pattern.search(joined)
+    ]
+    first_frame = len(rule_set.rules)
+    frame_may = {name: may(first_frame + number) for number, name in enumerate(FRAMES)}
     frames = set()
-    if rule_set.education is not None and rule_set.education.search(joined):
+    if (
+        frame_may["education"]
+        and rule_set.education is not None
+        and rule_set.education.search(joined)
+    ):
         frames.add("education")
     found = {}
     for forms in sentence_forms if candidates else ():
         sentence_frames = None
-        for rule in candidates:
+        in_sentence = rule_set.prefilter.possible("\n".join(forms)) if rule_set.prefilter else None
+        for index, rule in candidates:
+            if in_sentence is not None and index not in in_sentence:
+                continue
             if rule.id in found and found[rule.id].strength == STRONG:
                 continue
             words = _first(rule.pattern, forms)
@@ -194,11 +296,16 @@ def match_rules(sentence_forms, rule_set):
                     strength = CUE
             if rule.id not in found or strength == STRONG:
                 found[rule.id] = Match(rule.id, rule.category, strength, rule.reason, (words,))
-    if rule_set.history is not None and rule_set.history.search(joined):
-        frames.add("history")
-    if rule_set.question is not None and rule_set.question.search(joined):
-        frames.add("question")
+    for name in ("history", "question"):
+        pattern = getattr(rule_set, name)
+        if frame_may[name] and pattern is not None and pattern.search(joined):
+            frames.add(name)
+    part_index = first_frame + len(FRAMES)
     for combination in rule_set.combinations:
+        indices = range(part_index, part_index + len(combination.parts))
+        part_index += len(combination.parts)
+        if not all(may(index) for index in indices):
+            continue
         words = [_first(part, whole) for part in combination.parts]
         if all(words):
             framed = bool(frames & {"education", "history"})

@@ -241,3 +241,56 @@ def test_the_fast_score_is_the_classifiers_own_probability():
         rows = model.features([model_text(example.text, model.vocabulary)], [analysis])
         expected = model.classifier.predict_proba(rows)[0, 1]
         assert model.score(example.text, analysis)[0] == pytest.approx(expected, abs=1e-9)
+
+
+def test_the_fast_score_holds_for_a_long_message():
+    model = get_model()
+    text = " ".join(example.text for example in read_corpus(DEV)[1::350])
+    assert len(text) > 1500
+    analysis = model.analyse(text)
+    rows = model.features([model_text(text, model.vocabulary)], [analysis])
+    expected = model.classifier.predict_proba(rows)[0, 1]
+    assert model.score(text, analysis)[0] == pytest.approx(expected, abs=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("python", "re2_form"),
+    [
+        (r"\bkill (my ?self|him ?self)\b", "kill (my ?self|him ?self)"),
+        (r"\bready to die\b(?! (of|from) laughing)", "ready to die"),
+        (r"\bgraduat\w*\b", r"graduat[\pL\pN_]*"),
+        (r"[^\w\d]+", r"[^\pL\pN_\p{Nd}]+"),
+        (r"\b(\d+|a few) years ago\b", r"(\p{Nd}+|a few) years ago"),
+    ],
+)
+def test_the_prefilter_reads_each_pattern_as_a_superset_re2_can_run(python, re2_form):
+    assert rules.re2_superset(python) == re2_form
+
+
+def test_the_prefilter_answers_every_pattern_when_re2_cannot():
+    prefilter = rules.Prefilter([r"\bkill\b", r"\bdie\b"])
+    assert prefilter.possible("i could kill for a coffee") == {0}
+
+    class OutOfMemory:
+        def Match(self, text):  # noqa: N802 - RE2's name
+            return None
+
+    prefilter._set = OutOfMemory()
+    assert prefilter.possible("i could kill for a coffee") == {0, 1}
+
+
+def test_the_prefilter_changes_no_analysis():
+    """Every tenth development message, and the same messages run together: the rules
+    met, the frames and the signals are the same with RE2's prefilter as without it."""
+    rule_set = rules.load()
+    without = dataclasses.replace(rule_set, prefilter=None)
+    vocabulary = get_model().vocabulary
+    examples = read_corpus(DEV)[::10]
+    texts = [example.text for example in examples]
+    texts += [" ".join(texts[start : start + 12]) for start in range(0, len(texts), 12)]
+    met = 0
+    for text in texts:
+        with_prefilter = rules.analyse(text, rule_set, vocabulary)
+        assert with_prefilter == rules.analyse(text, without, vocabulary), text
+        met += bool(with_prefilter.matches)
+    assert met > len(texts) / 5  # the comparison covers messages that meet rules
