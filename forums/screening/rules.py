@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import re2
+from portal.pattern_prefilter import Prefilter
 
 RULES_FILE = Path(__file__).parent / "rules" / "crisis.toml"
 
@@ -98,75 +98,6 @@ def _joined(patterns):
 
 def _compile(patterns):
     return re.compile(_joined(patterns)) if patterns else None
-
-
-def re2_superset(source):
-    """``source`` (Python ``re`` syntax) as an RE2 pattern that matches wherever it does,
-    and perhaps more: lookaheads and word edges (RE2 lacks the first, and its word edge
-    knows only ASCII letters) are dropped — the Python pattern confirms — and
-    ``\\w``/``\\d`` take every script's letters and digits, as Python's do."""
-    out = []
-    depth_skip = 0
-    in_class = False
-    index = 0
-    while index < len(source):
-        char = source[index]
-        if char == "\\":
-            pair = source[index : index + 2]
-            if not depth_skip:
-                if pair == "\\w":
-                    out.append(r"\pL\pN_" if in_class else r"[\pL\pN_]")
-                elif pair == "\\d":
-                    out.append(r"\p{Nd}")
-                elif pair != "\\b" or in_class:  # a word edge is dropped
-                    out.append(pair)
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif source.startswith("(?!", index) or source.startswith("(?=", index):
-            depth_skip += 1
-            index += 3
-            continue
-        elif depth_skip and char == "(":
-            depth_skip += 1
-        elif depth_skip and char == ")":
-            depth_skip -= 1
-            index += 1
-            continue
-        if not depth_skip:
-            out.append(char)
-        index += 1
-    return "".join(out)
-
-
-class Prefilter:
-    """Which of many patterns *can* match a text, in one pass over it (RE2's ``Set``: one
-    automaton for all of them), so the Python patterns — slower, one scan each — run
-    only where they may match. If RE2 cannot answer (its automaton out of memory), a
-    sentinel pattern that always matches is missing from the answer, and every pattern
-    is reported as possible."""
-
-    def __init__(self, sources):
-        options = re2.Options()
-        options.max_mem = 64 << 20
-        options.never_capture = True
-        options.log_errors = False
-        self._set = re2.Set.SearchSet(options)
-        for source in sources:
-            self._set.Add(re2_superset(source))
-        self._all = frozenset(range(len(sources)))
-        self._sentinel = self._set.Add(r"\z")
-        self._set.Compile()
-
-    def possible(self, text):
-        """The indices of the patterns that may match ``text``."""
-        found = self._set.Match(text) or ()
-        if self._sentinel not in found:
-            return self._all
-        return frozenset(found) - {self._sentinel}
 
 
 @cache
