@@ -9,8 +9,9 @@
    ``message.send`` and waits for its ``ack``; the process's CPU time per message covers
    the frame's parsing, screening, the database transaction, the broadcast and the
    frames written back.
-3. Screening a 2,000-character message: ``forums.screening.screen()`` on ordinary text
-   and on text with crisis cues, CPU time per call.
+3. Screening a 2,000-character message: ``forums.screening.screen()`` on a different
+   message each call, made of the corpus's ordinary messages, and the same with a crisis
+   message in the middle; CPU time per call.
 
 The target (issue #16): screening 2,000 characters costs at most a fifth of posting a
 short message. Run with the server's environment (bench/README.md); the member's rate
@@ -31,20 +32,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import rooms_chat  # noqa: E402  same directory: accounts, rooms and clean-up
 
-ORDINARY = (
-    "My son has been in the program for six weeks and we are learning so much about "
-    "boundaries, and how to talk without yelling. Thursday the counselor explained relapse "
-    "warning signs and I finally felt like I understood what we are doing here. "
-)
-CUES = (
-    "Last night was hard. He said he is done with everything and I was scared; the pills "
-    "are in the cabinet and I moved them. We talked about the lecture on overdose and "
-    "naloxone, and I am trying to stay calm for the kids. "
-)
 
+def two_thousand_character_messages(count, *, with_crisis):
+    """``count`` different messages of 2,000 characters, made of the development
+    corpus's ordinary messages (each call screens new text, as a server does), with one
+    crisis message in the middle when ``with_crisis``."""
+    from forums.screening.model import DEV, read_corpus
 
-def two_thousand(text):
-    return (text * (2000 // len(text) + 1))[:2000]
+    examples = read_corpus(DEV)
+    ordinary = [example.text for example in examples if not example.crisis]
+    crisis = [example.text for example in examples if example.crisis]
+    messages = []
+    for n in range(count):
+        parts, length, index = [], 0, n * 7
+        while length < 2000:
+            text = ordinary[index % len(ordinary)]
+            parts.append(text)
+            length += len(text) + 1
+            index += 1
+        if with_crisis:
+            parts.insert(len(parts) // 2, crisis[n * 13 % len(crisis)])
+        messages.append(" ".join(parts)[:2000])
+    return messages
 
 
 def cpu_per_call(function, calls):
@@ -123,17 +132,16 @@ def main():
         slug, cookies = plan[0]
         ratelimit.take = lambda *args, **kwargs: None  # every message posts (this run only)
         posting = asyncio.run(post_messages(slug, cookies[0], options.messages))
-        ordinary = two_thousand(ORDINARY)
-        cues = two_thousand(CUES)
-        screening.screen(ordinary)
-        plain = cpu_per_call(lambda n: screening.screen(ordinary), options.screens)
-        cued = cpu_per_call(lambda n: screening.screen(cues), options.screens)
+        ordinary = two_thousand_character_messages(options.screens, with_crisis=False)
+        crisis = two_thousand_character_messages(options.screens, with_crisis=True)
+        plain = cpu_per_call(lambda n: screening.screen(ordinary[n]), options.screens)
+        cued = cpu_per_call(lambda n: screening.screen(crisis[n]), options.screens)
     finally:
         rooms_chat.cleanup()
 
     post = statistics.median(posting)
     print(f"post a short room message (socket to ack): median {post:.2f} ms CPU")
-    for name, samples in (("ordinary", plain), ("with crisis cues", cued)):
+    for name, samples in (("ordinary", plain), ("with a crisis message inside", cued)):
         cost = statistics.median(samples)
         verdict = "within" if cost <= post / 5 else "OVER"
         print(

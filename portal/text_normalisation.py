@@ -53,23 +53,28 @@ _LEET_CHARS = "0134579@$€"
 _INNER_BANG = re.compile(r"(?<=[^\W\d_])!+(?=[^\W\d_])")
 _INNER_BAR = re.compile(r"(?<=[^\W\d_])\|+(?=[^\W\d_]|$)|(?<=[^\W\d_]\|)\|")
 _APOSTROPHES = re.compile(r"['’`´‘ʼ]")
-_TOKEN = re.compile(r"[^\s]+")
 _NON_WORD = re.compile(r"[^\w]+")
 _REPEATS = re.compile(r"([^\W\d_])\1{2,}")
 _SINGLE_LETTER_RUN = re.compile(r"(?<!\S)(?:[^\W\d_] ){2,}[^\W\d_](?!\S)")
 
 
-def _format_characters():
-    """Every code point of category Cf (scanned once: the planes where Unicode has any)."""
-    found = set()
+def _format_and_combining_characters():
+    """Every code point of category Cf, and every combining mark (accents), scanned once
+    over the planes where Unicode has any."""
+    formats, combining = set(), set()
     for start, end in ((0, 0x20000), (0xE0000, 0xE1000)):
         for code in range(start, end):
-            if unicodedata.category(chr(code)) == "Cf":
-                found.add(code)
-    return found
+            char = chr(code)
+            if unicodedata.category(char) == "Cf":
+                formats.add(code)
+            if unicodedata.combining(char):
+                combining.add(code)
+    return formats, combining
 
 
-_INVISIBLE = {code: None for code in _format_characters() | {ord(c) for c in _INVISIBLE_FILLERS}}
+_FORMATS, _COMBINING_CODES = _format_and_combining_characters()
+_INVISIBLE = {code: None for code in _FORMATS | {ord(c) for c in _INVISIBLE_FILLERS}}
+_COMBINING = dict.fromkeys(_COMBINING_CODES)
 _INVISIBLE_BUT_JOINER = {code: None for code in _INVISIBLE if chr(code) not in _KEPT_FORMAT} | {
     ord(char): None for char in _BIDI
 }
@@ -120,7 +125,7 @@ def skeleton(text):
         return text.casefold()
     text = unicodedata.normalize("NFKC", text).translate(_LOOKALIKES)
     text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(char for char in text if not unicodedata.combining(char))
+    return text.translate(_COMBINING)
 
 
 def _undo_leet(token):
@@ -135,12 +140,14 @@ def _undo_leet(token):
 
 
 _LEET_NEAR_LETTER = re.compile(r"[^\W\d_][0134579@$€!|]|[0134579@$€!|][^\W\d_]")
+# The tokens :func:`_undo_leet` can change: those with a digit or symbol it reads.
+_TOKEN_WITH_LEET = re.compile(r"[^\s0134579@$€!|]*[0134579@$€!|][^\s]*")
 
 
 def _words(text):
     text = _APOSTROPHES.sub("", text)
     if _LEET_NEAR_LETTER.search(text):
-        text = _TOKEN.sub(lambda match: _undo_leet(match.group(0)), text)
+        text = _TOKEN_WITH_LEET.sub(lambda match: _undo_leet(match.group(0)), text)
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 
 

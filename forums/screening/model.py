@@ -114,20 +114,19 @@ class CrisisModel:
         # Scoring reads the fitted weights directly (the same arithmetic as
         # ``predict_proba`` on the transformed row, without building a sparse matrix
         # for each message). Words and word pairs: per term, its idf and its weight.
-        coef = self.classifier.coef_[0]
-        words_vocabulary = self.words.vocabulary_
+        coef = np.asarray(self.classifier.coef_[0], dtype=np.float64)
         self._word_terms = self.words.build_analyzer()
-        self._word_table = {
-            term: (float(self.words.idf_[index]), float(coef[index]))
-            for term, index in words_vocabulary.items()
-        }
+        self._word_index = self.words.vocabulary_
+        self._word_names = {index: term for term, index in self._word_index.items()}
+        self._word_idf = np.asarray(self.words.idf_, dtype=np.float64)
+        self._word_coef = coef[: len(self._word_index)]
         # Character n-grams are taken word by word (``char_wb``), so a word's n-grams are
-        # looked up once and cached; a message's are counted and weighed with numpy.
-        offset = len(words_vocabulary)
+        # looked up once and cached.
+        offset = len(self._word_index)
         self._char_terms = self.chars.build_analyzer()
         self._char_index = self.chars.vocabulary_
         self._char_idf = np.asarray(self.chars.idf_, dtype=np.float64)
-        self._char_coef = np.asarray(coef[offset : offset + len(self._char_index)], np.float64)
+        self._char_coef = coef[offset : offset + len(self._char_index)]
         self._word_char_indices = functools.lru_cache(maxsize=20_000)(self._char_indices)
         offset += len(self._char_index)
         self._rule_weights = [float(weight) * RULE_WEIGHT for weight in coef[offset:]]
@@ -137,6 +136,17 @@ class CrisisModel:
         """The columns of the character n-grams of one word that the model knows."""
         index = self._char_index
         return tuple(index[term] for term in self._char_terms(word) if term in index)
+
+    @staticmethod
+    def _block(columns, idf, coef):
+        """A block's share of the decision: sublinear tf-idf of ``columns``, normalised,
+        times the weights; and the columns with each one's contribution."""
+        if not columns:
+            return 0.0, (), ()
+        present, repeats = np.unique(np.asarray(columns, dtype=np.int64), return_counts=True)
+        values = (1.0 + np.log(repeats)) * idf[present]
+        shares = values * coef[present] / math.sqrt(float(values @ values))
+        return float(shares.sum()), present, shares
 
     def analyse(self, text):
         from forums.screening import rules
@@ -167,34 +177,30 @@ class CrisisModel:
 
         analysis = analysis or self.analyse(text)
         prepared = model_text(text, self.vocabulary)
-        total = self._intercept
-        contributions = []
-        counts = {}
-        table = self._word_table
-        for term in self._word_terms(prepared):
-            if term in table:
-                counts[term] = counts.get(term, 0) + 1
-        values = {term: (1.0 + math.log(count)) * table[term][0] for term, count in counts.items()}
-        norm = math.sqrt(sum(value * value for value in values.values()))
-        for term, value in values.items() if norm else ():
-            weight = table[term][1]
-            total += value / norm * weight
-            if explain and weight > 0:
-                contributions.append((value / norm * weight, term))
+        index = self._word_index
+        word_total, present, shares = self._block(
+            [index[term] for term in self._word_terms(prepared) if term in index],
+            self._word_idf,
+            self._word_coef,
+        )
         columns = []
         for word in prepared.split():
             columns += self._word_char_indices(word)
-        if columns:
-            present, repeats = np.unique(np.asarray(columns, dtype=np.int64), return_counts=True)
-            char_values = (1.0 + np.log(repeats)) * self._char_idf[present]
-            char_norm = math.sqrt(float(char_values @ char_values))
-            total += float(char_values @ self._char_coef[present]) / char_norm
+        char_total = self._block(columns, self._char_idf, self._char_coef)[0]
+        total = self._intercept + word_total + char_total
         for value, weight in zip(
             rules.features(analysis, self.rule_set), self._rule_weights, strict=True
         ):
             total += value * weight
         probability = 1.0 / (1.0 + math.exp(-total)) if total > -700 else 0.0
-        return probability, (self._explain(contributions) if explain else ())
+        if not explain:
+            return probability, ()
+        contributions = [
+            (float(share), self._word_names[int(column)])
+            for column, share in zip(present, shares, strict=True)
+            if share > 0
+        ]
+        return probability, self._explain(contributions)
 
     @staticmethod
     def _explain(contributions):
