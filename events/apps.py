@@ -13,7 +13,7 @@ class EventsConfig(AppConfig):
         from events import demo, services
         from events.models import CalendarFeed, Event, Registration
         from portal import demo as portal_demo
-        from portal import navigation, privacy
+        from portal import navigation, privacy, worker
 
         privacy.register(
             "events",
@@ -22,4 +22,5 @@ class EventsConfig(AppConfig):
             erase=services.erase_registrations,
         )
         portal_demo.register("events", demo.seed_events, order=40)
+        worker.register("event reminders", services.send_due_reminders)
         navigation.register("events", _("Groups & events"), url="events:index", order=40)

@@ -21,7 +21,7 @@ PRODID = "-//Family Portal//Groups and events//EN"
 
 
 def site_url(path):
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return settings.PUBLIC_BASE_URL + path
 
 
 def organisation_name():
@@ -54,7 +54,7 @@ def _calendar(name=None):
 
 def _entry(event: Event, organisation, *, cancelled=False):
     entry = CalendarEvent()
-    host = settings.WAGTAILADMIN_BASE_URL.split("://")[-1].split("/")[0] or "portal"
+    host = settings.PUBLIC_BASE_URL.split("://")[-1].split("/")[0] or "portal"
     entry.add("uid", f"event-{event.pk}@{host}")
     entry.add("summary", public_summary(event, organisation))
     # Times in UTC: every client places them in its own zone, across DST changes too.

@@ -1,4 +1,5 @@
-"""Emails to families about their registrations, sent through django-tasks after commit.
+"""Emails to families about their registrations, queued with the change that causes them
+(``portal.outbox``) and sent by the worker.
 
 Wording is generic on purpose (42 CFR Part 2): "Family group session at <organisation>,
 Tue Dec 1, 6:00 PM". No email names the event's title or description, a diagnosis,
@@ -7,14 +8,13 @@ substance use or treatment. Every email carries a signed one-click cancel link.
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from events.calendars import organisation_name, public_location, public_summary, site_url
-from portal.tasks import send_email_message
+from portal.outbox import queue_mail
 
 CANCEL_SALT = "events.registration.cancel"
 
@@ -44,8 +44,9 @@ def _language(registration):
     return (getattr(profile, "preferred_language", "") or settings.LANGUAGE_CODE)[:2]
 
 
-def notify(registration, template, **extra):
-    """Queue one email about ``registration`` for after the transaction commits."""
+def notify(registration, template, *, key=None, **extra):
+    """Queue one email about ``registration`` in the current transaction (``key``: once
+    only, see :func:`portal.outbox.queue_mail`)."""
     if registration.user is None or not registration.user.email:
         return
     event = registration.event
@@ -65,10 +66,10 @@ def notify(registration, template, **extra):
             render_to_string(f"events/email/{template}_subject.txt", context).split()
         )
         body = render_to_string(f"events/email/{template}.txt", context)
-    message = {
-        "subject": subject,
-        "body": body,
-        "from_email": settings.DEFAULT_FROM_EMAIL,
-        "to": [registration.user.email],
-    }
-    transaction.on_commit(lambda: send_email_message.enqueue(**message))
+    queue_mail(
+        kind=f"registration_{template}",
+        subject=subject,
+        body=body,
+        to=[registration.user.email],
+        key=key,
+    )

@@ -7,7 +7,7 @@ from allauth.core import context as allauth_context
 from django.db import DatabaseError
 
 from portal.models import OrganisationSettings
-from portal.tasks import send_email_message
+from portal.outbox import queue_mail
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,8 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":
                 html_body = content
-        send_email_message.enqueue(
+        queue_mail(
+            kind=f"account_{template_prefix.rsplit('/', 1)[-1]}",
             subject=message.subject,
             body=message.body,
             from_email=message.from_email,

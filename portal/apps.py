@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal import account_data, demo, privacy
+        from portal import account_data, demo, outbox, privacy, worker
 
         privacy.register(
             "portal",
@@ -19,3 +19,4 @@ class PortalConfig(AppConfig):
             order=1000,
         )
         demo.register("portal", demo.seed_core_accounts, order=0)
+        worker.register("mail recovery", outbox.sweep)

@@ -316,3 +316,60 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+
+class OutgoingMailStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutgoingMail(models.Model):
+    """One email, written in the same transaction as the change that causes it and sent
+    by the worker (``portal.outbox``); retried with backoff when the mail server fails.
+
+    The message text is kept only until it is sent (account mail carries one-time links);
+    what stays is who it went to, what kind it was and when."""
+
+    kind = models.CharField(_("kind"), max_length=40)
+    # Set for mail that must go out once per cause ("reminder:42:day_before"); a second
+    # attempt to queue the same key is ignored.
+    key = models.CharField(max_length=200, unique=True, null=True, blank=True)
+    to = models.JSONField(_("to"), default=list)
+    from_email = models.CharField(max_length=254)
+    subject = models.CharField(_("subject"), max_length=998)
+    body = models.TextField(blank=True)
+    html_body = models.TextField(blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=OutgoingMailStatus.choices,
+        default=OutgoingMailStatus.QUEUED,
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"))
+    attempted_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing mail")
+        verbose_name_plural = _("outgoing mail")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    status__in=[choice for choice, _label in OutgoingMailStatus.choices]
+                ),
+                name="outgoing_mail_status_known",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} → {', '.join(self.to)}"
+
+    def get_kind_display(self):
+        return self.kind.replace("_", " ")

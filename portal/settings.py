@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "allauth",
     "allauth.account",
     "django.contrib.auth",
@@ -208,15 +210,40 @@ else:
 
 # --- Mail -----------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-# Mail goes out inside the request (django-tasks' immediate backend): a stalled SMTP server
-# must not hold a request, and its HTTP slot (HTTP_MAX_CONCURRENCY), for ever.
+# A stalled mail server must not hold the worker (or, with the immediate backend, a
+# request and its HTTP slot) for ever.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Family Portal <no-reply@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
-# Background work (mail, reminders, Wagtail's search index and reference index) goes
-# through django-tasks. The immediate backend runs a task in the calling process.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background work (mail, Wagtail's search index and reference index) goes through
+# django-tasks. "database" (the default): tasks are rows written in the same transaction
+# as the change that causes them, run by the worker (`manage.py run_worker`, started with
+# the server by `make run`). "immediate": a task runs in the calling process after the
+# transaction commits (the test suite; a portal without a worker).
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
+if TASKS_BACKEND not in ("database", "immediate"):
+    raise ImproperlyConfigured("TASKS_BACKEND must be 'database' or 'immediate'.")
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks_db.DatabaseBackend"
+            if TASKS_BACKEND == "database"
+            else "django_tasks.backends.immediate.ImmediateBackend"
+        ),
+        "QUEUES": [],
+    }
+}
+# Mail that fails is tried again: after 1, 2, 4 … minutes (MAIL_RETRY_BASE_SECONDS,
+# doubled each time, at most an hour apart), MAIL_MAX_ATTEMPTS times in all; then it is
+# marked failed and listed for staff in admin (Settings → Outgoing mail).
+MAIL_MAX_ATTEMPTS = env.int("MAIL_MAX_ATTEMPTS", default=8)
+MAIL_RETRY_BASE_SECONDS = env.float("MAIL_RETRY_BASE_SECONDS", default=60.0)
+# A mail a worker began to send and never finished (the worker was killed) is tried again
+# after this long.
+MAIL_SENDING_STALE_SECONDS = env.float("MAIL_SENDING_STALE_SECONDS", default=600.0)
+# How often the worker looks for due reminders and for mail whose task was lost.
+WORKER_TICK_SECONDS = env.float("WORKER_TICK_SECONDS", default=60.0)
 
 # --- Accounts (django-allauth) --------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -290,7 +317,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Family Portal")
-WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
+# The address families reach the portal at, with scheme (and port when not the default):
+# every link in mail, calendar files and feeds, Wagtail's admin links and the demo site's
+# page URLs are built on it. `make run` sets it to the address it serves;
+# `check --deploy` warns while it is a localhost address with DEBUG off.
+PUBLIC_BASE_URL = env.str(
+    "PUBLIC_BASE_URL", default=env.str("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
+).rstrip("/")
+WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 # The database backend picks its engine from the database: SQLite FTS5 by default,
 # PostgreSQL full-text search (tsvector, ranking, stemming) when DATABASE_URL is PostgreSQL.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
@@ -379,5 +413,9 @@ LOGGING = {
     "loggers": {
         "django.channels.server": {"level": "WARNING"},
         "daphne": {"level": "WARNING"},
+        # One line per task enqueued, started and finished (hundreds when the demo
+        # content is loaded): debugging detail, not what an operator watches.
+        "django_tasks": {"level": env.str("TASKS_LOG_LEVEL", default="WARNING")},
+        "django_tasks_db": {"level": env.str("TASKS_LOG_LEVEL", default="WARNING")},
     },
 }

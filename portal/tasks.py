@@ -1,13 +1,12 @@
-"""Background tasks of the core (django-tasks; the immediate backend in development)."""
+"""Background tasks of the core (django-tasks: the database backend and ``run_worker``;
+the immediate backend in the test suite)."""
 
-from django.core.mail import EmailMultiAlternatives
 from django_tasks import task
 
 
 @task()
-def send_email_message(*, subject, body, from_email, to, html_body=None):
-    """Send one email. Arguments are plain strings so any task backend can carry them."""
-    message = EmailMultiAlternatives(subject=subject, body=body, from_email=from_email, to=to)
-    if html_body:
-        message.attach_alternative(html_body, "text/html")
-    message.send()
+def deliver_mail(mail_id):
+    """Send one queued email (``portal.outbox``); returns its status after the attempt."""
+    from portal import outbox
+
+    return outbox.deliver(mail_id)

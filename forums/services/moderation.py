@@ -5,14 +5,13 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from forums import screening
 from forums.models import ModerationAction, WatchedWord
 from portal import roles
+from portal.outbox import queue_mail
 
 logger = logging.getLogger(__name__)
 
@@ -30,11 +29,12 @@ def moderator_emails():
 
 
 def email_crisis_alert(recipients, *, where, path):
-    """After the commit, tell ``recipients`` that a crisis hold waits in ``where``.
+    """Tell ``recipients`` that a crisis hold waits in ``where``: queued with the hold
+    (``portal.outbox``), sent by the worker, retried while the mail server fails.
 
     The email names the place and links the screen where it waits, never the family's
-    words (mail leaves our systems). A failing mail server is logged, not raised: the
-    hold is already stored and shown live to connected moderators.
+    words (mail leaves our systems). The hold is shown live to connected moderators
+    whatever the mail server does.
     """
     recipients = sorted(set(recipients))
     if not recipients:
@@ -43,15 +43,9 @@ def email_crisis_alert(recipients, *, where, path):
     body = _(
         "Something written in %(where)s was held because it may describe a crisis. "
         "Please open it now: %(url)s"
-    ) % {"where": where, "url": settings.WAGTAILADMIN_BASE_URL + path}
+    ) % {"where": where, "url": settings.PUBLIC_BASE_URL + path}
 
-    def send():
-        try:
-            send_mail(subject, body, None, recipients)
-        except Exception:
-            logger.exception("forums: crisis alert email failed")
-
-    transaction.on_commit(send)
+    queue_mail(kind="crisis_alert", subject=subject, body=body, to=recipients)
 
 
 def report_crisis_in_name(account, *, where):

@@ -33,8 +33,11 @@ def link_in(message):
     return match.group(0).replace("http://testserver", "")
 
 
-def test_sign_up_creates_profile_family_role_and_sends_verification(client):
-    response = signup(client)
+def test_sign_up_creates_profile_family_role_and_sends_verification(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # mail is sent after commit
+        response = signup(client)
 
     assert response.status_code == 302
     user = User.objects.get(email="new.family@example.test")
@@ -47,14 +50,15 @@ def test_sign_up_creates_profile_family_role_and_sends_verification(client):
     assert mail.outbox[0].to == ["new.family@example.test"]
 
 
-def test_verification_email_names_the_organisation(client):
+def test_verification_email_names_the_organisation(client, django_capture_on_commit_callbacks):
     from portal.models import OrganisationSettings
 
     org = OrganisationSettings.load()
     org.name = "Riverside Family Program"
     org.save()
 
-    signup(client)
+    with django_capture_on_commit_callbacks(execute=True):  # mail is sent after commit
+        signup(client)
 
     body = mail.outbox[0].body
     assert "Hello from Riverside Family Program!" in body
@@ -68,8 +72,11 @@ def test_unverified_account_cannot_reach_my_account(client):
     assert not response.wsgi_request.user.is_authenticated
 
 
-def test_verification_link_from_the_email_verifies_and_logs_in(client):
-    signup(client)
+def test_verification_link_from_the_email_verifies_and_logs_in(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):  # mail is sent after commit
+        signup(client)
     confirm_url = link_in(mail.outbox[0])
 
     page = client.get(confirm_url)
@@ -112,8 +119,9 @@ def test_repeated_failed_logins_lock_the_account_for_a_while(client, family_memb
     assert not response.wsgi_request.user.is_authenticated
 
 
-def test_password_reset_by_email(client, family_member):
-    client.post(reverse("account_reset_password"), {"email": "maria@example.test"})
+def test_password_reset_by_email(client, family_member, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": "maria@example.test"})
     assert len(mail.outbox) == 1
     reset_url = link_in(mail.outbox[0])
 
