@@ -25,13 +25,20 @@ $(VENV)/.installed-test: requirements/test.lock | $(BIN)/python
 install: $(VENV)/.installed-base
 install-test: $(VENV)/.installed-test
 
+# The address every link in mail, calendars and page URLs is built on.
+PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
+
+# The web server and the background worker (mail, reminders) together, from
+# portal/Procfile; Ctrl-C stops both.
 run: install
-	DEBUG=true $(BIN)/python manage.py migrate --no-input
-	DEBUG=true $(BIN)/python manage.py seed_demo
+	@DEBUG=true PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(BIN)/python manage.py migrate --no-input -v 0
+	@DEBUG=true PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) $(BIN)/python manage.py seed_demo
 	@echo ""
-	@echo "Family Portal: http://$(HOST):$(PORT)/   (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Family Portal: $(PUBLIC_BASE_URL)/   (admin: $(PUBLIC_BASE_URL)/admin/)"
+	@echo "Mail is printed here by the worker (EMAIL_URL sends it to a real server)."
 	@echo ""
-	DEBUG=true $(BIN)/daphne -b $(HOST) -p $(PORT) portal.asgi:application
+	@DEBUG=true PUBLIC_BASE_URL=$(PUBLIC_BASE_URL) PORTAL_HOST=$(HOST) PORTAL_PORT=$(PORT) \
+		PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho -f portal/Procfile -d . start
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -8,7 +8,7 @@ class PortalConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from portal import account_data, demo, outbox, privacy, worker
+        from portal import account_data, checks, demo, outbox, privacy, worker  # noqa: F401
 
         privacy.register(
             "portal",
@@ -19,4 +19,5 @@ class PortalConfig(AppConfig):
             order=1000,
         )
         demo.register("portal", demo.seed_core_accounts, order=0)
+        demo.register("portal site address", demo.seed_site_address, order=1)
         worker.register("mail recovery", outbox.sweep)

@@ -6,8 +6,10 @@ order. Every seeder is idempotent: running the command twice leaves the same dat
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -16,6 +18,7 @@ from portal.models import Profile, Relationship, User
 
 # Published on purpose: demo accounts exist only where DEBUG is on (see seed_demo).
 DEMO_PASSWORD = "family-portal-demo"  # noqa: S105
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,22 @@ def seed_core_accounts(log):
             defaults={"display_name": account.display_name, "relationship": account.relationship},
         )
         log(f"{'created' if created else 'kept'} {account.email}")
+
+
+def seed_site_address(log):
+    """The default site answers at ``PUBLIC_BASE_URL`` (page URLs, canonical links, the
+    sitemap), when it still has a local address: an address set in admin is kept."""
+    from wagtail.models import Site
+
+    parts = urlsplit(settings.PUBLIC_BASE_URL)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None or site.hostname not in _LOCAL_HOSTS or not parts.hostname:
+        return
+    if (site.hostname, site.port) != (parts.hostname, port):
+        site.hostname, site.port = parts.hostname, port
+        site.save(update_fields=["hostname", "port"])
+        log(f"site address {parts.hostname}:{port}")
 
 
 def run_all(log):

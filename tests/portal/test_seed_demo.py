@@ -73,3 +73,21 @@ def test_app_seeders_run_in_order(settings):
         demo._seeders.pop("zz-test")
         demo._seeders.pop("aa-test")
     assert calls == ["early", "late"]
+
+
+def test_the_demo_site_answers_at_the_public_base_url_and_keeps_an_address_set_in_admin(
+    settings,
+):
+    from wagtail.models import Site
+
+    settings.PUBLIC_BASE_URL = "http://127.0.0.1:8042"
+    demo.seed_site_address(lambda line: None)
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("127.0.0.1", 8042)
+    assert site.root_page.full_url == "http://127.0.0.1:8042/"
+
+    site.hostname, site.port = "families.example.org", 443
+    site.save()
+    demo.seed_site_address(lambda line: None)
+    site.refresh_from_db()
+    assert (site.hostname, site.port) == ("families.example.org", 443)

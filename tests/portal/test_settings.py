@@ -20,6 +20,7 @@ PRODUCTION = {
     "SECRET_KEY": STRONG_KEY,
     "ALLOWED_HOSTS": "families.example.org",
     "CSRF_TRUSTED_ORIGINS": "https://families.example.org",
+    "PUBLIC_BASE_URL": "https://families.example.org",
 }
 
 PROBE = """
@@ -58,6 +59,9 @@ def run_python(code, env_overrides, *args):
             "ALLOWED_HOSTS",
             "CSRF_TRUSTED_ORIGINS",
             "TIME_ZONE",
+            "PUBLIC_BASE_URL",
+            "WAGTAILADMIN_BASE_URL",
+            "TASKS_BACKEND",
         }
     }
     env["DJANGO_SETTINGS_MODULE"] = "portal.settings"
@@ -131,6 +135,35 @@ def test_check_deploy_reports_no_warnings_with_the_production_variables():
     result = run_python(None, PRODUCTION, "manage.py", "check", "--deploy", "--fail-level", "DEBUG")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("address", "warning"),
+    [
+        (None, "portal.W001"),  # unset: the development default, http://localhost:8000
+        ("http://127.0.0.1:8000", "portal.W001"),
+        ("http://families.example.org", "portal.W002"),
+    ],
+)
+def test_check_deploy_warns_while_links_would_not_open(address, warning):
+    environment = {key: value for key, value in PRODUCTION.items() if key != "PUBLIC_BASE_URL"}
+    if address:
+        environment["PUBLIC_BASE_URL"] = address
+    result = run_python(None, environment, "manage.py", "check", "--deploy")
+    assert warning in result.stdout + result.stderr
+
+
+def test_the_public_base_url_builds_mail_links_and_wagtail_admin_links():
+    probe = (
+        "import django, json; django.setup(); from django.conf import settings; "
+        "from events.calendars import site_url; "
+        "print(json.dumps([site_url('/events/mine/'), settings.WAGTAILADMIN_BASE_URL]))"
+    )
+    result = run_python(probe, {"DEBUG": "true", "PUBLIC_BASE_URL": "http://127.0.0.1:8042/"})
+    assert json.loads(result.stdout) == [
+        "http://127.0.0.1:8042/events/mine/",
+        "http://127.0.0.1:8042",
+    ]
 
 
 WHITENOISE_PROBE = """

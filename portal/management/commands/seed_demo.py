@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -26,7 +28,16 @@ class Command(BaseCommand):
             if verbosity > 1:
                 self.stdout.write(f"  {line}")
 
-        demo.run_all(log)
+        # Wagtail logs each page created, edited and published at INFO: the demo's own
+        # summary below says the same in one line (-v 2 shows every step).
+        wagtail_logger = logging.getLogger("wagtail")
+        level = wagtail_logger.level
+        if verbosity <= 1:
+            wagtail_logger.setLevel(logging.WARNING)
+        try:
+            demo.run_all(log)
+        finally:
+            wagtail_logger.setLevel(level)
         self.stdout.write(self.style.SUCCESS("Demo content is ready."))
         if settings.DEBUG:
             self.stdout.write(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
