@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 from portal import roles
 
@@ -367,7 +369,42 @@ class Registration(models.Model):
 
 class ReminderKind(models.TextChoices):
     DAY_BEFORE = "24h", _("24 hours before")
-    HOUR_BEFORE = "1h", _("1 hour before")
+    TWO_HOURS_BEFORE = "2h", _("2 hours before")
+    HOUR_BEFORE = "1h", _("1 hour before (sent before December 2026)")
+
+
+@register_setting(icon="mail")
+class ReminderSettings(BaseGenericSetting):
+    """Which reminders each kind of group or event sends by email. Families choose too
+    (in their account), and every reminder links to the one-click cancel."""
+
+    therapy_group_day_before = models.BooleanField(_("the day before"), default=True)
+    therapy_group_two_hours_before = models.BooleanField(_("two hours before"), default=True)
+    education_night_day_before = models.BooleanField(_("the day before"), default=True)
+    education_night_two_hours_before = models.BooleanField(_("two hours before"), default=True)
+    workshop_day_before = models.BooleanField(_("the day before"), default=True)
+    workshop_two_hours_before = models.BooleanField(_("two hours before"), default=True)
+    orientation_day_before = models.BooleanField(_("the day before"), default=True)
+    orientation_two_hours_before = models.BooleanField(_("two hours before"), default=True)
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel(f"{kind.value}_day_before"), FieldPanel(f"{kind.value}_two_hours_before")],
+            heading=kind.label,
+        )
+        for kind in EventKind
+    ]
+
+    class Meta:
+        verbose_name = _("event reminders")
+
+    def kinds_sending(self, reminder):
+        """The event kinds that send ``reminder`` (a ReminderKind)."""
+        suffix = {
+            ReminderKind.DAY_BEFORE: "day_before",
+            ReminderKind.TWO_HOURS_BEFORE: "two_hours_before",
+        }[reminder]
+        return [kind for kind in EventKind if getattr(self, f"{kind.value}_{suffix}")]
 
 
 class ReminderSent(models.Model):

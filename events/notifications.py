@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from events.calendars import organisation_name, public_location, public_summary, site_url
+from portal import notifications as portal_notifications
 from portal.outbox import queue_mail
 
 CANCEL_SALT = "events.registration.cancel"
@@ -44,9 +45,11 @@ def _language(registration):
     return (getattr(profile, "preferred_language", "") or settings.LANGUAGE_CODE)[:2]
 
 
-def notify(registration, template, *, key=None, **extra):
+def notify(registration, template, *, key=None, unsubscribe=None, **extra):
     """Queue one email about ``registration`` in the current transaction (``key``: once
-    only, see :func:`portal.outbox.queue_mail`)."""
+    only, see :func:`portal.outbox.queue_mail`). Mail the family chose to receive names
+    its ``unsubscribe`` kind (:mod:`portal.notifications`): it carries the link that
+    turns that kind off."""
     if registration.user is None or not registration.user.email:
         return
     event = registration.event
@@ -66,6 +69,11 @@ def notify(registration, template, *, key=None, **extra):
             render_to_string(f"events/email/{template}_subject.txt", context).split()
         )
         body = render_to_string(f"events/email/{template}.txt", context)
+    if unsubscribe:
+        portal_notifications.send(
+            registration.user, unsubscribe, subject=subject, body=body, key=key
+        )
+        return
     queue_mail(
         kind=f"registration_{template}",
         subject=subject,

@@ -23,6 +23,13 @@ class ForumsConfig(AppConfig):
         self._ready_qa()
         self._ready_rooms()
         self._ready_screening()
+        self._ready_notes()
+
+    def _ready_notes(self):
+        from forums.services import reply_notes
+        from portal import worker
+
+        worker.register("room reply notes", reply_notes.send_reply_notes)
 
     # --- screening ----------------------------------------------------------------------
     def _ready_screening(self):

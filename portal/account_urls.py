@@ -7,6 +7,8 @@ app_name = "portal"
 urlpatterns = [
     path("", views.account, name="account"),
     path("profile/", views.edit_profile, name="edit_profile"),
+    path("email/", views.edit_email_choices, name="edit_email_choices"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("emergency-contact/", views.edit_emergency_contact, name="edit_emergency_contact"),
     path(
         "emergency-contact/remove/",

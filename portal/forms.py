@@ -142,6 +142,21 @@ class ProfileForm(DisplayNameFieldsMixin):
         super().__init__(*args, **kwargs)
 
 
+class EmailChoicesForm(forms.ModelForm):
+    """Which email a family receives (account and sign-up mail always go out)."""
+
+    class Meta:
+        from portal.models import Profile
+
+        model = Profile
+        fields = [
+            "reminder_day_before",
+            "reminder_two_hours_before",
+            "email_answers",
+            "email_room_replies",
+        ]
+
+
 class EmergencyContactForm(forms.Form):
     name = forms.CharField(
         label=_("Name"), max_length=120, widget=forms.TextInput(attrs={"autocomplete": "off"})

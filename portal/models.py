@@ -102,6 +102,26 @@ class Profile(models.Model):
         blank=True,
         help_text=_("Private: only program staff can see this."),
     )
+    # Email the family chose to receive (each email carries a link that turns its kind
+    # off without logging in: portal.notifications).
+    reminder_day_before = models.BooleanField(
+        _("a reminder the day before a group or event I signed up for"), default=True
+    )
+    reminder_two_hours_before = models.BooleanField(
+        _("a reminder two hours before it starts"), default=True
+    )
+    email_answers = models.BooleanField(
+        _("the answer when a clinician answers my question in a live Q&A"), default=True
+    )
+    email_room_replies = models.BooleanField(
+        _("a note, at most once a day, when someone replies to me in a peer room"),
+        default=False,
+        help_text=_("The note never includes what anyone wrote."),
+    )
+    # Replies up to this moment have been counted in a note (or predate the opt-in), and
+    # when the last note went (one a day at most).
+    room_replies_noted_until = models.DateTimeField(null=True, blank=True, editable=False)
+    room_replies_last_note_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -341,6 +361,7 @@ class OutgoingMail(models.Model):
     subject = models.CharField(_("subject"), max_length=998)
     body = models.TextField(blank=True)
     html_body = models.TextField(blank=True)
+    headers = models.JSONField(default=dict, blank=True)  # List-Unsubscribe, for instance
     status = models.CharField(
         _("status"),
         max_length=10,

@@ -39,7 +39,7 @@ LOST_TASK_GRACE = timedelta(seconds=30)
 MAX_RETRY_DELAY = 3600.0
 
 
-def queue_mail(*, kind, subject, body, to, html_body="", from_email=None, key=None):
+def queue_mail(*, kind, subject, body, to, html_body="", from_email=None, key=None, headers=None):
     """Store one email and schedule its delivery, in the current transaction.
 
     ``key`` makes the mail once-only: queuing a second mail with the same key does
@@ -54,6 +54,7 @@ def queue_mail(*, kind, subject, body, to, html_body="", from_email=None, key=No
         "subject": " ".join(str(subject).split())[:998],
         "body": body,
         "html_body": html_body or "",
+        "headers": dict(headers or {}),
         "next_attempt_at": timezone.now(),
     }
     if key is not None:
@@ -99,7 +100,7 @@ def _message(mail):
         from_email=mail.from_email,
         to=list(mail.to),
         # The same id on every attempt: a mail client shows a rare repeat once.
-        headers={"Message-ID": f"<portal-mail-{mail.pk}@{domain}>"},
+        headers={**mail.headers, "Message-ID": f"<portal-mail-{mail.pk}@{domain}>"},
     )
     if mail.html_body:
         message.attach_alternative(mail.html_body, "text/html")

@@ -99,3 +99,18 @@ def delete_account(user):
     """Erase the account: every app anonymises or deletes its data, then the user row
     goes. All in one transaction."""
     privacy.erase_account(user)
+
+
+def save_email_choices(user, **choices):
+    """Save which email ``user`` receives. Turning the room-replies note on counts only
+    replies from now on (no note about months of old replies)."""
+    from django.utils import timezone
+
+    with transaction.atomic():
+        profile = Profile.objects.select_for_update().get(user=user)
+        if choices.get("email_room_replies") and not profile.email_room_replies:
+            profile.room_replies_noted_until = timezone.now()
+        for field, value in choices.items():
+            setattr(profile, field, bool(value))
+        profile.save()
+    return profile

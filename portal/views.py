@@ -12,10 +12,11 @@ from django.template import loader
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import roles, services
-from portal.forms import DeleteAccountForm, EmergencyContactForm, ProfileForm
+from portal import notifications, roles, services
+from portal.forms import DeleteAccountForm, EmailChoicesForm, EmergencyContactForm, ProfileForm
 from portal.models import EmergencyContact
 
 
@@ -126,3 +127,37 @@ def server_error(request):
     except Exception:  # noqa: BLE001 - the error page itself must never fail
         body = loader.render_to_string("500_plain.html")
     return HttpResponse(body, status=500)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_email_choices(request):
+    profile = getattr(request.user, "profile", None)
+    if profile is None:
+        messages.info(request, _("Choose a display name first."))
+        return redirect("portal:edit_profile")
+    form = EmailChoicesForm(request.POST if request.method == "POST" else None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        services.save_email_choices(request.user, **form.cleaned_data)
+        messages.success(request, _("Your email choices are saved."))
+        return redirect("portal:account")
+    return render(request, "portal/account/email_choices.html", {"form": form})
+
+
+@never_cache
+@csrf_exempt  # the signed link is the credential; mail programs post to it (RFC 8058)
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """Turn off one kind of email from the link in it, without logging in. Opening the
+    link only asks; the button (or a mail program's one-click post) does it."""
+    found = notifications.read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "portal/account/unsubscribe.html", {"invalid": True}, status=400)
+    user_id, kind = found
+    context = {"what": notifications.KINDS[kind], "done": False}
+    if request.method == "POST":
+        context["done"] = notifications.turn_off(user_id, kind)
+        if not context["done"]:
+            return render(request, "portal/account/unsubscribe.html", {"invalid": True}, status=400)
+    return render(request, "portal/account/unsubscribe.html", context)

@@ -16,10 +16,11 @@ the screening findings.
 import logging
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from forums import live, protocol, ratelimit, screening
@@ -31,7 +32,7 @@ from forums.models import (
     QuestionVote,
 )
 from forums.services import moderation
-from portal import roles
+from portal import notifications, roles
 
 logger = logging.getLogger("forums.qa")
 
@@ -492,7 +493,8 @@ def pin_question(session_id, user, question_id, pinned=True):
 
 
 def answer_question(session_id, user, question_id, answer=""):
-    """Mark a visible question answered, with the moderator's optional typed answer."""
+    """Mark a visible question answered, with the moderator's optional typed answer; the
+    author is emailed the answer once, in the same transaction, if they chose to be."""
 
     def change(session, question):
         _require_state(question, State.VISIBLE, State.ANSWERED)
@@ -500,9 +502,39 @@ def answer_question(session_id, user, question_id, answer=""):
         question.pinned = False
         question.answer = (answer or "").strip()
         question.answered_at = timezone.now()
+        _email_the_answer(session, question)
         return {"typed_answer": bool(question.answer)}
 
     return _moderate(session_id, user, question_id, "answer", change)
+
+
+def _email_the_answer(session, question):
+    """ "Your question was answered", with the answer (never the question: mail leaves
+    our systems) and a link to the session. Once per question (a corrected answer is
+    not mailed again)."""
+    author = question.author
+    if author is None or not notifications.wants(author, "email_answers"):
+        return
+    profile = author.profile
+    with translation.override((profile.preferred_language or settings.LANGUAGE_CODE)[:2]):
+        answer = question.answer or _(
+            "It was answered live in the session; the recording or notes will have it."
+        )
+        body = _(
+            "A clinician answered your question in %(session)s:\n\n%(answer)s\n\n"
+            "See it with the other questions: %(url)s"
+        ) % {
+            "session": session.title,
+            "answer": answer,
+            "url": settings.PUBLIC_BASE_URL + reverse("forums:qa-session", args=[session.slug]),
+        }
+        notifications.send(
+            author,
+            notifications.ANSWERS,
+            subject=_("Your question was answered"),
+            body=body,
+            key=f"qa-answer:{question.pk}",
+        )
 
 
 def hide_question(session_id, user, question_id, reason=""):

@@ -279,22 +279,71 @@ def test_waitlisted_families_get_no_reminder(make_event, families):
     assert services.send_due_reminders(now=event.starts_at - timedelta(hours=2)) == 1
 
 
-def test_online_sessions_get_an_hour_reminder_with_the_join_link(
+def test_online_sessions_get_the_join_link_two_hours_before(
     virtual_event, family_member, django_capture_on_commit_callbacks
 ):
     services.register(virtual_event, family_member, party_size=1)
     with django_capture_on_commit_callbacks(execute=True):
         services.send_due_reminders(now=virtual_event.starts_at - timedelta(hours=20))
-        services.send_due_reminders(now=virtual_event.starts_at - timedelta(minutes=50))
-    day_before, hour_before = mail.outbox[-2:]
+        services.send_due_reminders(now=virtual_event.starts_at - timedelta(minutes=110))
+    day_before, two_hours_before = mail.outbox[-2:]
     assert virtual_event.join_url not in day_before.body
-    assert virtual_event.join_url in hour_before.body
+    assert virtual_event.join_url in two_hours_before.body
 
 
-def test_in_person_sessions_get_no_hour_reminder(event, family_member):
+def test_inside_the_last_two_hours_only_the_two_hour_reminder_goes(event, family_member):
     services.register(event, family_member, party_size=1)
-    services.send_due_reminders(now=event.starts_at - timedelta(hours=20))
-    assert services.send_due_reminders(now=event.starts_at - timedelta(minutes=50)) == 0
+    assert services.send_due_reminders(now=event.starts_at - timedelta(minutes=90)) == 1
+    assert list(event.registrations.get().reminders.values_list("kind", flat=True)) == ["2h"]
+
+
+def test_each_kind_of_event_sends_the_reminders_its_settings_name(make_event, family_member):
+    from events.models import EventKind, ReminderSettings
+
+    reminder_settings = ReminderSettings.load()
+    reminder_settings.workshop_two_hours_before = False
+    reminder_settings.save()
+    workshop = make_event(kind=EventKind.WORKSHOP)
+    services.register(workshop, family_member, party_size=1)
+    assert services.send_due_reminders(now=workshop.starts_at - timedelta(hours=20)) == 1
+    assert services.send_due_reminders(now=workshop.starts_at - timedelta(minutes=90)) == 0
+    # Without the two-hour reminder, a day-before reminder still goes out inside them.
+    late = make_event(kind=EventKind.WORKSHOP, starts_at=timezone.now() + timedelta(minutes=90))
+    services.register(late, family_member, party_size=1)
+    assert services.send_due_reminders() == 1
+
+
+def test_a_family_that_turned_reminders_off_gets_none(event, family_member):
+    from portal import services as portal_services
+
+    portal_services.save_email_choices(family_member, reminder_day_before=False)
+    services.register(event, family_member, party_size=1)
+    assert services.send_due_reminders(now=event.starts_at - timedelta(hours=20)) == 0
+    assert services.send_due_reminders(now=event.starts_at - timedelta(minutes=90)) == 1
+
+
+def test_a_reminder_carries_a_link_that_turns_reminders_off_without_logging_in(
+    client, event, family_member, django_capture_on_commit_callbacks
+):
+    services.register(event, family_member, party_size=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        mail.outbox.clear()
+        services.send_due_reminders(now=event.starts_at - timedelta(hours=20))
+    (reminder,) = mail.outbox
+    assert "/events/cancel/" in reminder.body  # the one-click cancel stays
+    link = reminder.extra_headers["List-Unsubscribe"].strip("<>")
+    assert link in reminder.body
+    assert reminder.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    page = client.get(f"/{path}")
+    assert page.status_code == 200
+    family_member.profile.refresh_from_db()
+    assert family_member.profile.reminder_day_before  # opening the link changes nothing
+    client.post(f"/{path}")  # a mail program's one-click post: no CSRF token, no log-in
+    family_member.profile.refresh_from_db()
+    assert not family_member.profile.reminder_day_before
+    assert not family_member.profile.reminder_two_hours_before
+    assert family_member.profile.email_answers  # other kinds are untouched
 
 
 def test_moving_the_start_re_arms_the_reminders(event, family_member):

@@ -297,3 +297,35 @@ def test_session_moderators_are_chosen_among_staff_not_families(make_staff, fami
     form_class = QASessionViewSet("forums_qasession_test").get_form_class()
     choices = set(form_class().fields["moderators"].queryset)
     assert reviewer in choices and family not in choices
+
+
+def test_the_author_is_emailed_the_answer_once_if_they_chose_to_be(
+    client, session, family, moderator, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    question = make_question(session, family, "Is my private worry safe here?", state="visible")
+    with django_capture_on_commit_callbacks(execute=True):
+        qa.answer_question(session.pk, moderator, question.pk, "Yes: only staff see names.")
+        qa.answer_question(session.pk, moderator, question.pk, "Yes: only staff see your name.")
+    (message,) = mail.outbox  # a corrected answer is not mailed again
+    assert message.to == [family.email]
+    assert message.subject == "Your question was answered"
+    assert "Yes: only staff see names." in message.body
+    assert "Is my private worry safe here?" not in message.body  # the question stays here
+    assert f"/qa/{session.slug}/" in message.body
+    assert "List-Unsubscribe" in message.extra_headers
+
+
+def test_no_answer_email_for_an_author_who_turned_it_off(
+    session, family, moderator, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from portal import services as portal_services
+
+    portal_services.save_email_choices(family, email_answers=False)
+    question = make_question(session, family, "Quiet please", state="visible")
+    with django_capture_on_commit_callbacks(execute=True):
+        qa.answer_question(session.pk, moderator, question.pk, "Of course.")
+    assert mail.outbox == []

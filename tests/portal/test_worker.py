@@ -68,15 +68,20 @@ class SmtpServer:
         self.controller.stop()
 
 
+# Committed for real (the worker is another process), then put back as the migrations
+# left it (groups, the home page) for the tests that follow.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 @pytest.fixture
-def database_tasks(settings, transactional_db):
+def database_tasks(settings):
     """Tasks in this test process are rows in the test database, for the worker."""
     settings.TASKS = DATABASE_TASKS
     settings.TASKS_BACKEND = "database"
 
 
 @pytest.fixture
-def start_worker(transactional_db):
+def start_worker():
     """Start ``run_worker`` processes on the test database; kill what is left at the end."""
     processes = []
 

@@ -1,5 +1,6 @@
-"""Send the reminders that are due. Safe to run every few minutes (cron, systemd timer):
-each reminder is recorded and never sent twice."""
+"""Send the reminders that are due, now. The worker (``manage.py run_worker``) already
+does this every minute; this is for a portal run without one. Each reminder is
+recorded and never sent twice."""
 
 from django.core.management.base import BaseCommand
 
@@ -7,7 +8,7 @@ from events import services
 
 
 class Command(BaseCommand):
-    help = "Email due event reminders (24 h before; 1 h before for online sessions)."
+    help = "Email due event reminders now (the day before; two hours before)."
 
     def handle(self, *args, **options):
         sent = services.send_due_reminders()
