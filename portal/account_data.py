@@ -7,7 +7,7 @@ Wagtail's admin preferences and avatar), since those apps cannot register themse
 from allauth.account.models import EmailAddress
 from wagtail.users.models import UserProfile
 
-from portal.models import EmergencyContact, Profile, User
+from portal.models import EmergencyContact, OutgoingMail, Profile, User
 
 
 def _isoformat(value):
@@ -35,6 +35,12 @@ def export_account_data(user):
                 "display_name": profile.display_name,
                 "preferred_language": profile.preferred_language,
                 "relationship": profile.relationship,
+                "email_choices": {
+                    "reminder_day_before": profile.reminder_day_before,
+                    "reminder_two_hours_before": profile.reminder_two_hours_before,
+                    "email_answers": profile.email_answers,
+                    "email_room_replies": profile.email_room_replies,
+                },
                 "created_at": _isoformat(profile.created_at),
                 "updated_at": _isoformat(profile.updated_at),
             }
@@ -42,6 +48,16 @@ def export_account_data(user):
             else None
         ),
         "admin_preferences": _admin_preferences(user),
+        "email_sent_or_waiting": [
+            {
+                "kind": mail.kind,
+                "subject": mail.subject,
+                "status": mail.status,
+                "queued_at": _isoformat(mail.created_at),
+                "sent_at": _isoformat(mail.sent_at),
+            }
+            for mail in mail_to(user)
+        ],
         "emergency_contact": (
             {"name": contact.name, "phone": contact.phone, "relationship": contact.relationship}
             if contact
@@ -61,9 +77,36 @@ def _admin_preferences(user):
     }
 
 
+def mail_to(user):
+    """The outgoing mail addressed to ``user``'s addresses (the ``to`` list is JSON: a
+    text match narrows the rows, an exact comparison decides, on every database)."""
+    addresses = {address.casefold() for address in _addresses(user)}
+    candidates = OutgoingMail.objects.none()
+    for address in addresses:
+        candidates |= OutgoingMail.objects.filter(to__icontains=address)
+    return [
+        mail
+        for mail in candidates.order_by("created_at")
+        if {recipient.casefold() for recipient in mail.to} & addresses
+    ]
+
+
+def _addresses(user):
+    found = set(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    return (found | {user.email}) - {""}
+
+
 def erase_account_data(user):
     """Delete the core's rows about the account. The account row itself is deleted by
     ``privacy.erase_account`` after every app has run."""
+    addresses = {address.casefold() for address in _addresses(user)}
+    for mail in mail_to(user):
+        others = [recipient for recipient in mail.to if recipient.casefold() not in addresses]
+        if others:  # a crisis alert to every moderator still reaches the others
+            mail.to = others
+            mail.save(update_fields=["to"])
+        else:
+            mail.delete()
     EmergencyContact.objects.filter(user=user).delete()
     Profile.objects.filter(user=user).delete()
     EmailAddress.objects.filter(user=user).delete()

@@ -21,3 +21,4 @@ class PortalConfig(AppConfig):
         demo.register("portal", demo.seed_core_accounts, order=0)
         demo.register("portal site address", demo.seed_site_address, order=1)
         worker.register("mail recovery", outbox.sweep)
+        worker.register("forget old mail and task rows", outbox.prune)

@@ -201,3 +201,16 @@ def retry(mail_ids):
                 _schedule(mail_id)
                 count += 1
     return count
+
+
+def prune(now=None):
+    """Forget sent mail after ``MAIL_KEEP_SENT_DAYS`` (who got what, when) and finished
+    task rows after a day; failed mail stays until staff try it again."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    OutgoingMail.objects.filter(
+        status=OutgoingMailStatus.SENT,
+        sent_at__lt=now - timedelta(days=settings.MAIL_KEEP_SENT_DAYS),
+    ).delete()
+    DBTaskResult.objects.finished().filter(finished_at__lt=now - timedelta(days=1)).delete()

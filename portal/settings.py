@@ -242,6 +242,8 @@ MAIL_RETRY_BASE_SECONDS = env.float("MAIL_RETRY_BASE_SECONDS", default=60.0)
 # A mail a worker began to send and never finished (the worker was killed) is tried again
 # after this long.
 MAIL_SENDING_STALE_SECONDS = env.float("MAIL_SENDING_STALE_SECONDS", default=600.0)
+# Sent mail is listed (who, what kind, when; never the text) this many days, then forgotten.
+MAIL_KEEP_SENT_DAYS = env.int("MAIL_KEEP_SENT_DAYS", default=30)
 # How often the worker looks for due reminders and for mail whose task was lost.
 WORKER_TICK_SECONDS = env.float("WORKER_TICK_SECONDS", default=60.0)
 

@@ -4,68 +4,109 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('portal', '0007_display_name_key_skeleton'),
+        ("portal", "0007_display_name_key_skeleton"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='profile',
-            name='email_answers',
-            field=models.BooleanField(default=True, verbose_name='the answer when a clinician answers my question in a live Q&A'),
+            model_name="profile",
+            name="email_answers",
+            field=models.BooleanField(
+                default=True,
+                verbose_name="the answer when a clinician answers my question in a live Q&A",
+            ),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='email_room_replies',
-            field=models.BooleanField(default=False, help_text='The note never includes what anyone wrote.', verbose_name='a note, at most once a day, when someone replies to me in a peer room'),
+            model_name="profile",
+            name="email_room_replies",
+            field=models.BooleanField(
+                default=False,
+                help_text="The note never includes what anyone wrote.",
+                verbose_name="a note, at most once a day, when someone replies to me in a peer room",
+            ),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='reminder_day_before',
-            field=models.BooleanField(default=True, verbose_name='a reminder the day before a group or event I signed up for'),
+            model_name="profile",
+            name="reminder_day_before",
+            field=models.BooleanField(
+                default=True,
+                verbose_name="a reminder the day before a group or event I signed up for",
+            ),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='reminder_two_hours_before',
-            field=models.BooleanField(default=True, verbose_name='a reminder two hours before it starts'),
+            model_name="profile",
+            name="reminder_two_hours_before",
+            field=models.BooleanField(
+                default=True, verbose_name="a reminder two hours before it starts"
+            ),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='room_replies_last_note_at',
+            model_name="profile",
+            name="room_replies_last_note_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='profile',
-            name='room_replies_noted_until',
+            model_name="profile",
+            name="room_replies_noted_until",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.CreateModel(
-            name='OutgoingMail',
+            name="OutgoingMail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=40, verbose_name='kind')),
-                ('key', models.CharField(blank=True, max_length=200, null=True, unique=True)),
-                ('to', models.JSONField(default=list, verbose_name='to')),
-                ('from_email', models.CharField(max_length=254)),
-                ('subject', models.CharField(max_length=998, verbose_name='subject')),
-                ('body', models.TextField(blank=True)),
-                ('html_body', models.TextField(blank=True)),
-                ('headers', models.JSONField(blank=True, default=dict)),
-                ('status', models.CharField(choices=[('queued', 'Waiting to be sent'), ('sending', 'Being sent'), ('sent', 'Sent'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('last_error', models.TextField(blank=True, verbose_name='last error')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='queued at')),
-                ('next_attempt_at', models.DateTimeField(verbose_name='next attempt')),
-                ('attempted_at', models.DateTimeField(blank=True, null=True, verbose_name='last attempt')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=40, verbose_name="kind")),
+                ("key", models.CharField(blank=True, max_length=200, null=True, unique=True)),
+                ("to", models.JSONField(default=list, verbose_name="to")),
+                ("from_email", models.CharField(max_length=254)),
+                ("subject", models.CharField(max_length=998, verbose_name="subject")),
+                ("body", models.TextField(blank=True)),
+                ("html_body", models.TextField(blank=True)),
+                ("headers", models.JSONField(blank=True, default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to be sent"),
+                            ("sending", "Being sent"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                ("last_error", models.TextField(blank=True, verbose_name="last error")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="queued at")),
+                ("next_attempt_at", models.DateTimeField(verbose_name="next attempt")),
+                (
+                    "attempted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last attempt"),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
             ],
             options={
-                'verbose_name': 'outgoing mail',
-                'verbose_name_plural': 'outgoing mail',
-                'ordering': ['-created_at'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='portal_outg_status_e4c67a_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'sending', 'sent', 'failed'])), name='outgoing_mail_status_known')],
+                "verbose_name": "outgoing mail",
+                "verbose_name_plural": "outgoing mail",
+                "ordering": ["-created_at"],
+                "indexes": [
+                    models.Index(
+                        fields=["status", "next_attempt_at"], name="portal_outg_status_e4c67a_idx"
+                    )
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["queued", "sending", "sent", "failed"])),
+                        name="outgoing_mail_status_known",
+                    )
+                ],
             },
         ),
     ]

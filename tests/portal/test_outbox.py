@@ -212,3 +212,39 @@ def test_the_worker_runs_each_registered_job_and_survives_a_failing_one(caplog):
 def test_the_worker_command_refuses_to_run_without_the_database_backend():
     with pytest.raises(CommandError, match="TASKS_BACKEND is 'immediate'"):
         call_command("run_worker")
+
+
+def test_a_family_s_mail_is_in_its_data_and_goes_with_its_account(
+    family_member, make_staff, django_capture_on_commit_callbacks
+):
+    from portal import account_data, privacy, roles
+
+    moderator = make_staff(roles.MODERATORS)
+    queue(django_capture_on_commit_callbacks, to=[family_member.email.upper()])
+    queue(
+        django_capture_on_commit_callbacks,
+        kind="crisis_alert",
+        to=[moderator.email, family_member.email],
+    )
+    queue(django_capture_on_commit_callbacks, to=["someone.else@example.test"])
+    exported = account_data.export_account_data(family_member)["email_sent_or_waiting"]
+    assert [item["kind"] for item in exported] == ["test", "crisis_alert"]
+    privacy.erase_account(family_member)
+    remaining = sorted((mail.kind, mail.to) for mail in OutgoingMail.objects.all())
+    assert remaining == [
+        ("crisis_alert", [moderator.email]),
+        ("test", ["someone.else@example.test"]),
+    ]
+
+
+def test_sent_mail_is_forgotten_after_the_keeping_period_and_failed_mail_is_kept(
+    django_capture_on_commit_callbacks,
+):
+    sent = queue(django_capture_on_commit_callbacks)
+    with override_settings(MAIL_MAX_ATTEMPTS=1), mail_server_down():
+        failed = queue(django_capture_on_commit_callbacks)
+    with override_settings(MAIL_KEEP_SENT_DAYS=30):
+        outbox.prune(now=timezone.now() + timedelta(days=29))
+        assert OutgoingMail.objects.filter(pk=sent.pk).exists()
+        outbox.prune(now=timezone.now() + timedelta(days=31))
+    assert list(OutgoingMail.objects.values_list("pk", flat=True)) == [failed.pk]
