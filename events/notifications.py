@@ -69,11 +69,11 @@ def notify(registration, template, *, key=None, unsubscribe=None, **extra):
             render_to_string(f"events/email/{template}_subject.txt", context).split()
         )
         body = render_to_string(f"events/email/{template}.txt", context)
-    if unsubscribe:
-        portal_notifications.send(
-            registration.user, unsubscribe, subject=subject, body=body, key=key
-        )
-        return
+        if unsubscribe:  # the footer in the family's language too
+            portal_notifications.send(
+                registration.user, unsubscribe, subject=subject, body=body, key=key
+            )
+            return
     queue_mail(
         kind=f"registration_{template}",
         subject=subject,

@@ -43,3 +43,20 @@ def public_base_url_is_public(app_configs=None, **kwargs):
             )
         )
     return problems
+
+
+@checks.register()
+def mail_is_not_sent_twice_by_a_slow_server(app_configs=None, **kwargs):
+    """A mail "being sent" longer than MAIL_SENDING_STALE_SECONDS is taken for one a
+    killed worker left, and sent again: that must be longer than any real send."""
+    if settings.MAIL_SENDING_STALE_SECONDS < 3 * settings.EMAIL_TIMEOUT:
+        return [
+            checks.Warning(
+                f"MAIL_SENDING_STALE_SECONDS ({settings.MAIL_SENDING_STALE_SECONDS:g}) is "
+                f"less than three times EMAIL_TIMEOUT ({settings.EMAIL_TIMEOUT}): a slow "
+                "mail server could have a mail sent twice.",
+                hint="Raise MAIL_SENDING_STALE_SECONDS (default 600).",
+                id="portal.W003",
+            )
+        ]
+    return []

@@ -1,7 +1,10 @@
 """The portal core's data: accounts, profiles, site-wide settings and the home page."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -345,6 +348,15 @@ class OutgoingMailStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class UnicodeJSONEncoder(DjangoJSONEncoder):
+    """JSON with non-ASCII characters kept as they are (an address ``maria@bücher.de``
+    stays findable by a text match on every database)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["ensure_ascii"] = False
+        super().__init__(*args, **kwargs)
+
+
 class OutgoingMail(models.Model):
     """One email, written in the same transaction as the change that causes it and sent
     by the worker (``portal.outbox``); retried with backoff when the mail server fails.
@@ -356,12 +368,17 @@ class OutgoingMail(models.Model):
     # Set for mail that must go out once per cause ("reminder:42:day_before"); a second
     # attempt to queue the same key is ignored.
     key = models.CharField(max_length=200, unique=True, null=True, blank=True)
-    to = models.JSONField(_("to"), default=list)
+    to = models.JSONField(_("to"), default=list, encoder=UnicodeJSONEncoder)
     from_email = models.CharField(max_length=254)
     subject = models.CharField(_("subject"), max_length=998)
     body = models.TextField(blank=True)
     html_body = models.TextField(blank=True)
     headers = models.JSONField(default=dict, blank=True)  # List-Unsubscribe, for instance
+    # The Message-ID of every attempt (a mail program shows a rare repeat once); random,
+    # so a restored or reinstalled database never reuses one.
+    message_id = models.UUIDField(default=uuid.uuid4, editable=False, unique=True)
+    # The delivery task last scheduled (the sweep gives a new one only when it is gone).
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
     status = models.CharField(
         _("status"),
         max_length=10,

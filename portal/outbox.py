@@ -4,21 +4,24 @@
 transaction and schedules its delivery task (``portal.tasks.deliver_mail``). With the
 database task backend (``TASKS_BACKEND=database``, the default) the task is a row in the
 same transaction too: either the change, its mail and the task to send it are all
-stored, or none is. With the immediate backend the task runs after the commit.
+stored, or none is. With the immediate backend (the test suite) the task runs after the
+commit, and a failed attempt waits for a worker's sweep.
 
 :func:`deliver` sends one mail at most once per attempt: it claims the row (queued and
 due → sending) with one conditional UPDATE, so two workers — or a task run twice —
 cannot both send it. When the mail server fails, the mail waits 1, 2, 4 … minutes
 (``MAIL_RETRY_BASE_SECONDS``, doubled each time, at most an hour) and is tried again, up
-to ``MAIL_MAX_ATTEMPTS``; then it is marked failed, logged, and listed for staff in
-admin. Once sent, its text is erased (account mail carries one-time links).
+to ``MAIL_MAX_ATTEMPTS``; a refusal for good (a 5xx answer) fails it at once. A failed
+mail is logged (never an address) and listed for administrators in admin with "Try
+again". Once sent, its text is erased (account mail carries one-time links).
 
 :func:`sweep` (the worker runs it every ``WORKER_TICK_SECONDS``) recovers what a killed
 worker left: a mail left "being sent" longer than ``MAIL_SENDING_STALE_SECONDS`` is
-queued again, and a queued mail whose task should have run by now gets a new task.
+queued again, and an overdue queued mail whose task is gone gets a new one.
 """
 
 import logging
+import smtplib
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -76,13 +79,15 @@ def _durable():
 
 
 def _schedule(mail_id, run_after=None):
-    """Enqueue the delivery task: in this transaction with a durable backend; after the
-    commit with the immediate one (which cannot defer: a retry waits for the sweep)."""
+    """Enqueue the delivery task: in this transaction with a durable backend (its id is
+    kept on the mail, so the sweep can tell a lost task from a waiting one); after the
+    commit with the immediate one (which cannot defer: it is for the test suite)."""
     from portal.tasks import deliver_mail
 
     if _durable():
         task = deliver_mail.using(run_after=run_after) if run_after else deliver_mail
-        task.enqueue(mail_id)
+        result = task.enqueue(mail_id)
+        OutgoingMail.objects.filter(pk=mail_id).update(task_id=str(result.id))
     elif run_after is None:
         transaction.on_commit(lambda: deliver_mail.enqueue(mail_id))
 
@@ -100,7 +105,7 @@ def _message(mail):
         from_email=mail.from_email,
         to=list(mail.to),
         # The same id on every attempt: a mail client shows a rare repeat once.
-        headers={**mail.headers, "Message-ID": f"<portal-mail-{mail.pk}@{domain}>"},
+        headers={**mail.headers, "Message-ID": f"<{mail.message_id}@{domain}>"},
     )
     if mail.html_body:
         message.attach_alternative(mail.html_body, "text/html")
@@ -131,26 +136,47 @@ def deliver(mail_id, now=None):
     return OutgoingMailStatus.SENT
 
 
+def permanent(error):
+    """True when the mail server refused the mail for good (a 5xx answer: no such
+    recipient, a rejected sender or message); trying again cannot help."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    code = getattr(error, "smtp_code", None)
+    return isinstance(code, int) and code >= 500
+
+
+def _log_reason(error):
+    """What the log says: the kind of error and the server's code, never an address
+    (the full text, which may name one, stays on the row for staff)."""
+    code = getattr(error, "smtp_code", None)
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code = sorted({code for code, _message in error.recipients.values()})
+    return f"{type(error).__name__}{f' {code}' if code else ''}"
+
+
 def _failed(mail, error):
     reason = f"{type(error).__name__}: {error}"[:2000]
+    logged = _log_reason(error)
     with transaction.atomic():
-        if mail.attempts >= settings.MAIL_MAX_ATTEMPTS:
-            OutgoingMail.objects.filter(pk=mail.pk).update(
-                status=OutgoingMailStatus.FAILED, last_error=reason
-            )
-            # No addresses in the log: the row in admin says who.
-            logger.error(
-                "mail %s (%s) failed after %d attempts: %s",
-                mail.pk,
-                mail.kind,
-                mail.attempts,
-                reason,
-            )
+        # Only while this attempt still holds the mail: if the sweep handed it to another
+        # worker meanwhile, that one decides.
+        mine = OutgoingMail.objects.filter(pk=mail.pk, status=OutgoingMailStatus.SENDING)
+        if permanent(error) or mail.attempts >= settings.MAIL_MAX_ATTEMPTS:
+            if mine.update(status=OutgoingMailStatus.FAILED, last_error=reason):
+                logger.error(
+                    "mail %s (%s) failed after %d attempt(s): %s",
+                    mail.pk,
+                    mail.kind,
+                    mail.attempts,
+                    logged,
+                )
             return OutgoingMailStatus.FAILED
         run_after = timezone.now() + timedelta(seconds=retry_delay(mail.attempts))
-        OutgoingMail.objects.filter(pk=mail.pk).update(
+        if not mine.update(
             status=OutgoingMailStatus.QUEUED, last_error=reason, next_attempt_at=run_after
-        )
+        ):
+            return None
         _schedule(mail.pk, run_after)
     logger.warning(
         "mail %s (%s) attempt %d failed, next at %s: %s",
@@ -158,35 +184,56 @@ def _failed(mail, error):
         mail.kind,
         mail.attempts,
         run_after.isoformat(timespec="seconds"),
-        reason,
+        logged,
     )
     return OutgoingMailStatus.QUEUED
 
 
+def _task_waiting(task_id):
+    """True while the delivery task ``task_id`` is still to run (or running)."""
+    if not task_id or not _durable():
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return (
+        DBTaskResult.objects.filter(id=task_id, status__in=["READY", "RUNNING"])
+        .exclude(status="RUNNING", started_at__lt=timezone.now() - _stale())
+        .exists()
+    )
+
+
+def _stale():
+    return timedelta(seconds=settings.MAIL_SENDING_STALE_SECONDS)
+
+
 def sweep(now=None):
-    """Recover mail a killed worker left behind; returns how many got a new task."""
+    """Recover mail a killed worker left behind; returns how many got a new task.
+
+    A mail left "being sent" longer than ``MAIL_SENDING_STALE_SECONDS`` is queued again;
+    a queued mail overdue by ``LOST_TASK_GRACE`` whose task is gone (not waiting in the
+    queue: a backlog is not a loss) gets a new task."""
     now = now or timezone.now()
     due = min(now, timezone.now())  # "due now" by the clock the delivery task reads
-    stale = now - timedelta(seconds=settings.MAIL_SENDING_STALE_SECONDS)
     half_sent = OutgoingMail.objects.filter(
-        status=OutgoingMailStatus.SENDING, attempted_at__lt=stale
-    ).values_list("pk", flat=True)
-    lost = OutgoingMail.objects.filter(
+        status=OutgoingMailStatus.SENDING, attempted_at__lt=now - _stale()
+    ).values_list("pk", "task_id")
+    overdue = OutgoingMail.objects.filter(
         status=OutgoingMailStatus.QUEUED, next_attempt_at__lte=now - LOST_TASK_GRACE
-    ).values_list("pk", flat=True)
+    ).values_list("pk", "task_id")
+    lost = [
+        (OutgoingMailStatus.QUEUED, mail_id)
+        for mail_id, task_id in overdue
+        if not _task_waiting(task_id)
+    ]
     count = 0
-    for status, mail_ids in (
-        (OutgoingMailStatus.SENDING, list(half_sent)),
-        (OutgoingMailStatus.QUEUED, list(lost)),
-    ):
-        for mail_id in mail_ids:
-            with transaction.atomic():
-                # Due now, so that the new task (or a late old one) may claim it.
-                if OutgoingMail.objects.filter(pk=mail_id, status=status).update(
-                    status=OutgoingMailStatus.QUEUED, next_attempt_at=due
-                ):
-                    _schedule(mail_id)
-                    count += 1
+    for status, mail_id in [(OutgoingMailStatus.SENDING, pk) for pk, _task in half_sent] + lost:
+        with transaction.atomic():
+            # Due now, so that the new task (or a late old one) may claim it.
+            if OutgoingMail.objects.filter(pk=mail_id, status=status).update(
+                status=OutgoingMailStatus.QUEUED, next_attempt_at=due
+            ):
+                _schedule(mail_id)
+                count += 1
     return count
 
 
@@ -204,13 +251,14 @@ def retry(mail_ids):
 
 
 def prune(now=None):
-    """Forget sent mail after ``MAIL_KEEP_SENT_DAYS`` (who got what, when) and finished
-    task rows after a day; failed mail stays until staff try it again."""
+    """Forget sent and failed mail after ``MAIL_KEEP_SENT_DAYS`` (who got what, when),
+    and finished task rows after a day."""
     from django_tasks_db.models import DBTaskResult
 
     now = now or timezone.now()
-    OutgoingMail.objects.filter(
-        status=OutgoingMailStatus.SENT,
-        sent_at__lt=now - timedelta(days=settings.MAIL_KEEP_SENT_DAYS),
-    ).delete()
+    kept = now - timedelta(days=settings.MAIL_KEEP_SENT_DAYS)
+    OutgoingMail.objects.filter(status=OutgoingMailStatus.SENT, sent_at__lt=kept).delete()
+    # Failed mail waits as long for "Try again", then goes too (account mail in it
+    # carries one-time links).
+    OutgoingMail.objects.filter(status=OutgoingMailStatus.FAILED, attempted_at__lt=kept).delete()
     DBTaskResult.objects.finished().filter(finished_at__lt=now - timedelta(days=1)).delete()

@@ -220,7 +220,7 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # django-tasks. "database" (the default): tasks are rows written in the same transaction
 # as the change that causes them, run by the worker (`manage.py run_worker`, started with
 # the server by `make run`). "immediate": a task runs in the calling process after the
-# transaction commits (the test suite; a portal without a worker).
+# transaction commits, and a failed mail waits for a worker (the test suite only).
 TASKS_BACKEND = env.str("TASKS_BACKEND", default="database")
 if TASKS_BACKEND not in ("database", "immediate"):
     raise ImproperlyConfigured("TASKS_BACKEND must be 'database' or 'immediate'.")

@@ -18,10 +18,12 @@ from portal.models import OutgoingMail, OutgoingMailStatus
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
-    """Mail is written by the portal, never by hand: staff may look, not add or edit."""
+    """Mail is written by the portal, never by hand: administrators may look (and try a
+    failed mail again), nobody adds or edits. Administrators only, whatever a group is
+    given: the list names recipients."""
 
     def user_has_permission(self, user, action):
-        if action in ("add", "change", "delete"):
+        if action in ("add", "change", "delete") or not user.is_superuser:
             return False
         return super().user_has_permission(user, action)
 

@@ -4,6 +4,7 @@
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from events import notifications
@@ -46,8 +47,9 @@ def send_due_reminders(now=None):
                 event__kind__in=reminder_settings.kinds_sending(kind),
                 event__starts_at__gt=now,
                 event__starts_at__lte=now + ahead,
-                **{f"user__profile__{switch}": True},
             )
+            # The family's choice (an account without a profile keeps the default: on).
+            .filter(Q(**{f"user__profile__{switch}": True}) | Q(user__profile__isnull=True))
             .exclude(reminders__kind=kind)
             .select_related("event", "user__profile")
         )
@@ -66,7 +68,11 @@ def _two_hour_reminder_comes(registration, now, late_kinds):
     return (
         registration.event.starts_at <= now + timedelta(hours=2)
         and registration.event.kind in late_kinds
-        and getattr(registration.user.profile, _SWITCH[ReminderKind.TWO_HOURS_BEFORE])
+        and getattr(
+            getattr(registration.user, "profile", None),
+            _SWITCH[ReminderKind.TWO_HOURS_BEFORE],
+            True,
+        )
     )
 
 
@@ -85,9 +91,7 @@ def _send(registration, kind):
         )
         if not still_due:
             return False
-        _reminder, created = ReminderSent.objects.get_or_create(
-            registration=registration, kind=kind
-        )
+        reminder, created = ReminderSent.objects.get_or_create(registration=registration, kind=kind)
         if not created:
             return False
         event = registration.event
@@ -96,7 +100,7 @@ def _send(registration, kind):
             registration,
             "reminder",
             join_url=join_url,
-            key=f"reminder:{registration.pk}:{kind}:{event.starts_at.isoformat()}",
+            key=f"reminder:{reminder.pk}",  # a moved session's new reminder is a new row
             unsubscribe="reminders",
         )
     return True

@@ -509,9 +509,10 @@ def answer_question(session_id, user, question_id, answer=""):
 
 
 def _email_the_answer(session, question):
-    """ "Your question was answered", with the answer (never the question: mail leaves
-    our systems) and a link to the session. Once per question (a corrected answer is
-    not mailed again)."""
+    """ "Your question was answered", with the answer and a link to log in — never the
+    question or the session's title (mail leaves our systems; a title can say what a
+    family is living through). Once per question (a corrected answer is not mailed
+    again)."""
     author = question.author
     if author is None or not notifications.wants(author, "email_answers"):
         return
@@ -521,12 +522,11 @@ def _email_the_answer(session, question):
             "It was answered live in the session; the recording or notes will have it."
         )
         body = _(
-            "A clinician answered your question in %(session)s:\n\n%(answer)s\n\n"
-            "See it with the other questions: %(url)s"
+            "A clinician answered a question you asked in a live Q&A:\n\n%(answer)s\n\n"
+            "See it with the other questions after logging in: %(url)s"
         ) % {
-            "session": session.title,
             "answer": answer,
-            "url": settings.PUBLIC_BASE_URL + reverse("forums:qa-session", args=[session.slug]),
+            "url": settings.PUBLIC_BASE_URL + reverse("forums:qa-index"),
         }
         notifications.send(
             author,

@@ -21,8 +21,9 @@ NOTE_EVERY = timedelta(hours=24)
 
 
 def new_replies(user, since, until):
-    """Visible replies to ``user``'s messages by others in ``(since, until]``, leaving out
-    members ``user`` hid and rooms ``user`` was banned from."""
+    """Visible replies to ``user``'s (a user or its id) messages by others in
+    ``(since, until]``, leaving out members ``user`` hid and rooms ``user`` was banned
+    from."""
     return (
         Message.objects.filter(
             reply_to__author=user,
@@ -52,7 +53,11 @@ def send_reply_notes(now=None):
         .exclude(user__email="")
     )
     sent = 0
-    for profile_id in due.values_list("pk", flat=True):
+    for profile_id, user_id, since in due.values_list("pk", "user_id", "room_replies_noted_until"):
+        # Read first, lock only for a note to send: most runs find no new reply, and on
+        # SQLite a lock is the database's one write lock.
+        if not new_replies(user_id, since, now):
+            continue
         with transaction.atomic():
             profile = Profile.objects.select_for_update().select_related("user").get(pk=profile_id)
             last = profile.room_replies_last_note_at

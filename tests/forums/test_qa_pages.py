@@ -313,7 +313,8 @@ def test_the_author_is_emailed_the_answer_once_if_they_chose_to_be(
     assert message.subject == "Your question was answered"
     assert "Yes: only staff see names." in message.body
     assert "Is my private worry safe here?" not in message.body  # the question stays here
-    assert f"/qa/{session.slug}/" in message.body
+    assert session.title not in message.body and session.slug not in message.body
+    assert "/qa/" in message.body
     assert "List-Unsubscribe" in message.extra_headers
 
 

@@ -55,7 +55,7 @@ def test_mail_is_sent_after_the_commit_and_its_text_then_erased(
     assert [message.subject for message in mail.outbox] == ["Your seat"]
     message = mail.outbox[0]
     assert message.to == ["family@example.test"]
-    assert message.extra_headers["Message-ID"] == f"<portal-mail-{queued.pk}@localhost>"
+    assert message.extra_headers["Message-ID"] == f"<{queued.message_id}@localhost>"
     assert message.alternatives[0][1] == "text/html"
     queued.refresh_from_db()
     assert queued.status == OutgoingMailStatus.SENT
@@ -137,7 +137,7 @@ def test_a_mail_that_keeps_failing_is_marked_failed_and_logged_without_addresses
     queued.refresh_from_db()
     assert queued.status == OutgoingMailStatus.FAILED
     assert queued.attempts == 2
-    assert "failed after 2 attempts" in caplog.text
+    assert "failed after 2 attempt(s)" in caplog.text
     assert "family@example.test" not in caplog.text
     # Nothing more happens to it on its own…
     with django_capture_on_commit_callbacks(execute=True):
@@ -237,14 +237,85 @@ def test_a_family_s_mail_is_in_its_data_and_goes_with_its_account(
     ]
 
 
-def test_sent_mail_is_forgotten_after_the_keeping_period_and_failed_mail_is_kept(
+def test_sent_and_failed_mail_are_forgotten_after_the_keeping_period(
     django_capture_on_commit_callbacks,
 ):
     sent = queue(django_capture_on_commit_callbacks)
     with override_settings(MAIL_MAX_ATTEMPTS=1), mail_server_down():
         failed = queue(django_capture_on_commit_callbacks)
+    assert OutgoingMail.objects.get(pk=failed.pk).status == OutgoingMailStatus.FAILED
     with override_settings(MAIL_KEEP_SENT_DAYS=30):
         outbox.prune(now=timezone.now() + timedelta(days=29))
-        assert OutgoingMail.objects.filter(pk=sent.pk).exists()
+        assert set(OutgoingMail.objects.values_list("pk", flat=True)) == {sent.pk, failed.pk}
         outbox.prune(now=timezone.now() + timedelta(days=31))
-    assert list(OutgoingMail.objects.values_list("pk", flat=True)) == [failed.pk]
+    assert not OutgoingMail.objects.exists()
+
+
+class RefusingBackend:
+    """A mail server that answers 550 for the recipient (no such mailbox)."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        import smtplib
+
+        raise smtplib.SMTPRecipientsRefused(
+            {address: (550, b"5.1.1 no such user") for m in messages for address in m.to}
+        )
+
+
+def test_a_recipient_refused_for_good_fails_at_once_and_the_log_names_no_address(
+    django_capture_on_commit_callbacks, caplog, monkeypatch
+):
+    monkeypatch.setattr("django.core.mail.get_connection", lambda *a, **k: RefusingBackend())
+    with caplog.at_level(logging.WARNING, logger="portal.outbox"):
+        queued = queue(django_capture_on_commit_callbacks)
+    queued.refresh_from_db()
+    assert (queued.status, queued.attempts) == (OutgoingMailStatus.FAILED, 1)
+    assert "family@example.test" in queued.last_error  # for staff, in admin
+    assert "SMTPRecipientsRefused [550]" in caplog.text
+    assert "family@example.test" not in caplog.text
+
+
+def test_every_mail_has_its_own_random_message_id_kept_across_attempts(
+    django_capture_on_commit_callbacks,
+):
+    first = queue(django_capture_on_commit_callbacks)
+    second = queue(django_capture_on_commit_callbacks)
+    ids = [message.extra_headers["Message-ID"] for message in mail.outbox]
+    assert ids == [f"<{first.message_id}@localhost>", f"<{second.message_id}@localhost>"]
+    assert first.message_id != second.message_id
+
+
+def test_a_failure_reported_after_another_worker_took_the_mail_over_changes_nothing(
+    django_capture_on_commit_callbacks,
+):
+    queued = queue(django_capture_on_commit_callbacks)  # sent by "another worker"
+    queued.refresh_from_db()
+    assert outbox._failed(queued, OSError("late timeout")) is None
+    queued.refresh_from_db()
+    assert queued.status == OutgoingMailStatus.SENT
+
+
+def test_only_administrators_see_outgoing_mail_whatever_a_group_is_given(
+    client, make_staff, django_capture_on_commit_callbacks
+):
+    from django.contrib.auth.models import Permission
+
+    from portal import roles
+
+    with override_settings(MAIL_MAX_ATTEMPTS=1), mail_server_down():
+        failed = queue(django_capture_on_commit_callbacks)
+
+    moderator = make_staff(roles.MODERATORS)
+    moderator.user_permissions.add(
+        Permission.objects.get(codename="view_outgoingmail"),
+        Permission.objects.get(codename="access_admin"),
+    )
+    client.force_login(moderator)
+    assert client.get(reverse("outgoing_mail:index")).status_code in (302, 403)
+    assert client.post(reverse("outgoing_mail:retry", args=[failed.pk])).status_code in (302, 403)
+    failed.refresh_from_db()
+    assert failed.status == OutgoingMailStatus.FAILED  # not tried again
+    assert mail.outbox == []

@@ -269,3 +269,13 @@ def test_the_full_collection_timer_defaults_to_a_minute_and_500_ended_connection
         )
         assert refused.returncode != 0
         assert "GC_FULL_COLLECTION_CONNECTIONS must be a whole number" in refused.stderr
+
+
+def test_a_mail_considered_lost_sooner_than_a_slow_send_is_warned_about():
+    result = run_python(
+        None,
+        {"DEBUG": "true", "MAIL_SENDING_STALE_SECONDS": "20", "EMAIL_TIMEOUT": "10"},
+        "manage.py",
+        "check",
+    )
+    assert "portal.W003" in result.stdout + result.stderr

@@ -1,6 +1,6 @@
-"""Send the reminders that are due, now. The worker (``manage.py run_worker``) already
-does this every minute; this is for a portal run without one. Each reminder is
-recorded and never sent twice."""
+"""Queue the reminders that are due, now. The worker (``manage.py run_worker``) does
+this every minute by itself, and sends what is queued. Each reminder is recorded and
+never sent twice."""
 
 from django.core.management.base import BaseCommand
 
@@ -8,7 +8,7 @@ from events import services
 
 
 class Command(BaseCommand):
-    help = "Email due event reminders now (the day before; two hours before)."
+    help = "Queue due event reminders now (the day before; two hours before)."
 
     def handle(self, *args, **options):
         sent = services.send_due_reminders()
