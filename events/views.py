@@ -259,7 +259,8 @@ def mine(request):
         {
             "upcoming": upcoming,
             "past": past,
-            "feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else "",
+            # The address calendar apps will fetch from, whatever host this page was on.
+            "feed_url": calendars.site_url(feed.get_absolute_url()) if feed else "",
         },
     )
 

@@ -147,7 +147,7 @@ def edit_email_choices(request):
 
 @never_cache
 @csrf_exempt  # the signed link is the credential; mail programs post to it (RFC 8058)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request, token):
     """Turn off one kind of email from the link in it, without logging in. Opening the
     link only asks; the button (or a mail program's one-click post) does it."""
