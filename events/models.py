@@ -7,10 +7,11 @@ times.
 """
 
 import secrets
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -55,13 +56,53 @@ class SeriesMode(models.TextChoices):
     COHORT = "cohort", _("Cohort: families enrol for every date")
 
 
+# Bounds on what a coordinator types: a family group, not a stadium (an unbounded party
+# size rendered a 41 MB page; a date in year 9999 failed on SQLite).
+MAX_CAPACITY_PEOPLE = 1000
+MAX_CAPACITY_FAMILIES = 500
+MAX_PARTY_SIZE = 20
+MAX_DURATION_MINUTES = 12 * 60
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2101, 1, 1, tzinfo=UTC)  # exclusive
+RRULE_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYSETPOS", "WKST"}
+RRULE_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY"}
+
+
+def validate_date_in_range(value):
+    """A date (or date and time) between the year 2000 and the end of 2100."""
+    moment = value if isinstance(value, datetime) else datetime(value.year, value.month, value.day)
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=UTC)
+    if not EARLIEST <= moment < LATEST:
+        raise ValidationError(_("Choose a date between 2000 and 2100."), code="date_range")
+
+
 def validate_rrule(value):
-    """An RFC 5545 RRULE that ends (COUNT or UNTIL) and yields at most 100 dates."""
+    """An RFC 5545 RRULE that ends (COUNT or UNTIL), repeats daily, weekly or monthly
+    (INTERVAL 1–52), holds nothing but rule parts (no DTSTART or other lines), and yields
+    at most 100 dates."""
     from dateutil.rrule import rrulestr
 
     text = value.strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
+    if any(char in text for char in "\r\n:") or not text:
+        raise ValidationError(_("Give one rule, such as FREQ=WEEKLY;BYDAY=TU;COUNT=8."))
+    parts = {}
+    for part in text.upper().split(";"):
+        name, _sep, part_value = part.partition("=")
+        if name not in RRULE_PARTS or not part_value or name in parts:
+            raise ValidationError(
+                _("“%(part)s” is not allowed here: use FREQ, INTERVAL, COUNT or UNTIL, BYDAY."),
+                params={"part": part[:40]},
+            )
+        parts[name] = part_value
+    if parts.get("FREQ") not in RRULE_FREQUENCIES:
+        raise ValidationError(_("A series repeats daily, weekly or monthly (FREQ=WEEKLY)."))
+    if "INTERVAL" in parts and not (
+        parts["INTERVAL"].isdigit() and 1 <= int(parts["INTERVAL"]) <= 52
+    ):
+        raise ValidationError(_("INTERVAL must be a whole number from 1 to 52."))
     upper = text.upper()
     if "COUNT=" not in upper and "UNTIL=" not in upper:
         raise ValidationError(_("The rule must end: give COUNT (e.g. COUNT=8) or UNTIL."))
@@ -108,11 +149,23 @@ class EventDetails(models.Model):
             "before the start."
         ),
     )
-    capacity_people = models.PositiveIntegerField(_("capacity (people)"), default=24)
-    capacity_families = models.PositiveIntegerField(
-        _("capacity (families)"), null=True, blank=True, help_text=_("Optional.")
+    capacity_people = models.PositiveIntegerField(
+        _("capacity (people)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY_PEOPLE)],
     )
-    max_party_size = models.PositiveSmallIntegerField(_("largest party"), default=4)
+    capacity_families = models.PositiveIntegerField(
+        _("capacity (families)"),
+        null=True,
+        blank=True,
+        help_text=_("Optional."),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY_FAMILIES)],
+    )
+    max_party_size = models.PositiveSmallIntegerField(
+        _("largest party"),
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_PARTY_SIZE)],
+    )
     lecture = models.ForeignKey(
         "wagtailcore.Page",
         verbose_name=_("related lecture"),
@@ -132,9 +185,13 @@ class EventSeries(EventDetails):
     mode = models.CharField(
         _("sign-up mode"), max_length=10, choices=SeriesMode.choices, default=SeriesMode.DROP_IN
     )
-    first_date = models.DateField(_("first date"))
+    first_date = models.DateField(_("first date"), validators=[validate_date_in_range])
     start_time = models.TimeField(_("start time"), help_text=_("Local time, e.g. 18:00."))
-    duration_minutes = models.PositiveSmallIntegerField(_("length in minutes"), default=90)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("length in minutes"),
+        default=90,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)],
+    )
     rrule = models.CharField(
         _("recurrence rule"),
         max_length=300,
@@ -162,6 +219,16 @@ class EventSeries(EventDetails):
             ),
             models.CheckConstraint(
                 condition=Q(duration_minutes__gte=1), name="events_series_duration_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity_people__lte=MAX_CAPACITY_PEOPLE)
+                & Q(max_party_size__lte=MAX_PARTY_SIZE)
+                & Q(duration_minutes__lte=MAX_DURATION_MINUTES)
+                & (
+                    Q(capacity_families__isnull=True)
+                    | Q(capacity_families__lte=MAX_CAPACITY_FAMILIES)
+                ),
+                name="events_series_sizes_bounded",
             ),
         ]
 
@@ -193,13 +260,21 @@ class Event(EventDetails):
         related_name="facilitated_events",
         limit_choices_to={"is_active": True, "groups__name__in": roles.STAFF_ROLES},
     )
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), validators=[validate_date_in_range])
+    ends_at = models.DateTimeField(_("ends"), validators=[validate_date_in_range])
     registration_opens_at = models.DateTimeField(
-        _("sign-up opens"), null=True, blank=True, help_text=_("Empty: open now.")
+        _("sign-up opens"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: open now."),
+        validators=[validate_date_in_range],
     )
     registration_closes_at = models.DateTimeField(
-        _("sign-up closes"), null=True, blank=True, help_text=_("Empty: at the start.")
+        _("sign-up closes"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: at the start."),
+        validators=[validate_date_in_range],
     )
     auto_promote_until = models.DurationField(
         _("stop automatic waitlist promotion before the start"),
@@ -230,6 +305,19 @@ class Event(EventDetails):
             ),
             models.CheckConstraint(
                 condition=Q(max_party_size__gte=1), name="events_event_party_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity_people__lte=MAX_CAPACITY_PEOPLE)
+                & Q(max_party_size__lte=MAX_PARTY_SIZE)
+                & (
+                    Q(capacity_families__isnull=True)
+                    | Q(capacity_families__lte=MAX_CAPACITY_FAMILIES)
+                ),
+                name="events_event_sizes_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(starts_at__gte=EARLIEST, ends_at__lt=LATEST),
+                name="events_event_dates_bounded",
             ),
             models.CheckConstraint(
                 condition=Q(registration_opens_at__isnull=True)

@@ -299,3 +299,98 @@ def test_an_admin_edit_never_reopens_a_session_cancelled_meanwhile(roster_event)
     roster_event.refresh_from_db()
     assert roster_event.status == EventStatus.CANCELLED
     assert roster_event.room == "Room 9"
+
+
+# --- bounded input: field errors, never a 500 ------------------------------------------
+
+
+def _event_form(**overrides):
+    start = timezone.localtime(timezone.now() + timedelta(days=3)).replace(second=0, microsecond=0)
+    data = {
+        "title": "Tuesday group",
+        "kind": "therapy_group",
+        "starts_at": start.strftime("%Y-%m-%d %H:%M"),
+        "ends_at": (start + timedelta(hours=1)).strftime("%Y-%m-%d %H:%M"),
+        "location_kind": "in_person",
+        "site": "Main clinic",
+        "capacity_people": "12",
+        "max_party_size": "4",
+        "status": "scheduled",
+        "auto_promote_until": "02:00:00",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"starts_at": "9999-12-31 18:00", "ends_at": "9999-12-31 19:00"}, "starts_at"),
+        ({"max_party_size": "1000000"}, "max_party_size"),
+        ({"capacity_people": "50000"}, "capacity_people"),
+        ({"capacity_families": "0"}, "capacity_families"),
+    ],
+)
+def test_unbounded_event_input_gets_a_field_error_not_a_500(client, coordinator, overrides, field):
+    client.force_login(coordinator)
+    response = client.post(reverse("events_event:add"), _event_form(**overrides))
+    assert response.status_code == 200  # the form again, with the error
+    errors = response.context["form"].errors
+    assert field in errors, errors
+    assert not Event.objects.filter(title="Tuesday group").exists()
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=SECONDLY;COUNT=5",
+        "FREQ=WEEKLY;INTERVAL=0;COUNT=5",
+        "FREQ=WEEKLY;COUNT=5\nDTSTART:19000101T000000",
+        "FREQ=WEEKLY;COUNT=5;DTSTART=19000101T000000",
+        "FREQ=WEEKLY;FREQ=DAILY;COUNT=5",
+    ],
+)
+def test_a_recurrence_rule_is_only_a_plain_daily_weekly_or_monthly_rule(rule):
+    from django.core.exceptions import ValidationError
+
+    from events.models import validate_rrule
+
+    with pytest.raises(ValidationError):
+        validate_rrule(rule)
+
+
+def test_a_series_longer_than_twelve_hours_or_in_year_9999_is_refused(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("events_series:add"),
+        {
+            "title": "Forever group",
+            "kind": "therapy_group",
+            "location_kind": "in_person",
+            "capacity_people": "12",
+            "max_party_size": "4",
+            "mode": "drop_in",
+            "first_date": "9999-12-01",
+            "start_time": "18:00",
+            "duration_minutes": "1000000000",
+            "rrule": "FREQ=WEEKLY;COUNT=4",
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert {"first_date", "duration_minutes"} <= set(errors), errors
+    assert not EventSeries.objects.filter(title="Forever group").exists()
+
+
+def test_the_database_refuses_sizes_no_form_would_accept(make_event):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_event(max_party_size=1_000_000)
+
+
+def test_the_bounded_event_form_still_creates_an_ordinary_event(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(reverse("events_event:add"), _event_form())
+    assert response.status_code == 302, response.context["form"].errors
+    assert Event.objects.get(title="Tuesday group").max_party_size == 4

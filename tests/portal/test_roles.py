@@ -95,3 +95,12 @@ def test_site_wide_workflow_asks_clinical_reviewers_and_says_so():
     assert task.name == "Clinical reviewers approval"
     assert list(task.groups.values_list("name", flat=True)) == [roles.CLINICAL_REVIEWERS]
     assert not Workflow.objects.filter(name__icontains="Moderators").exists()
+
+
+def test_the_admin_asks_no_third_party_for_avatars(client, make_staff):
+    from portal import roles
+
+    client.force_login(make_staff(roles.CONTENT_EDITORS))
+    page = client.get("/admin/")
+    assert page.status_code == 200
+    assert "gravatar" not in page.content.decode().lower()
