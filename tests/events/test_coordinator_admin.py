@@ -386,7 +386,9 @@ def test_the_database_refuses_sizes_no_form_would_accept(make_event):
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        make_event(max_party_size=1_000_000)
+        make_event(max_party_size=1000)  # within a small integer, over the bound
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_event(capacity_people=50_000)
 
 
 def test_the_bounded_event_form_still_creates_an_ordinary_event(client, coordinator):
