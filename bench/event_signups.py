@@ -21,7 +21,6 @@ It removes what it created. It only ever targets a portal on this machine (loopb
 """
 
 import argparse
-import http.client
 import os
 import secrets
 import statistics
@@ -33,8 +32,11 @@ from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+
+import http_burst  # noqa: E402  same directory: one timed request per thread
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 EMAIL_DOMAIN = "bench-signups.invalid"
@@ -106,35 +108,9 @@ def sign_up(host, port, path, session_key, barrier):
         "Referer": f"https://{host}:{port}{path}",
         "Origin": f"https://{host}:{port}",
     }
-    connection = http.client.HTTPConnection(host, port, timeout=60)
-    barrier.wait()
-    started = time.perf_counter()
-    try:
-        connection.request("POST", path, body=body, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        status = response.status
-    except OSError:
-        status = 0
-    finally:
-        connection.close()
-    return time.perf_counter() - started, status
-
-
-def fetch(host, port, path, barrier):
-    connection = http.client.HTTPConnection(host, port, timeout=60)
-    barrier.wait()
-    started = time.perf_counter()
-    try:
-        connection.request("GET", path, headers={"Host": f"{host}:{port}"})
-        response = connection.getresponse()
-        response.read()
-        status = response.status
-    except OSError:
-        status = 0
-    finally:
-        connection.close()
-    return time.perf_counter() - started, status
+    return http_burst.timed_request(
+        host, port, path, barrier, method="POST", body=body, headers=headers
+    )
 
 
 def burst(count, call):
@@ -223,7 +199,7 @@ def main():
             attempts, lambda n, barrier: sign_up(host, port, path, sessions[n], barrier)
         )
         robots, _elapsed = burst(
-            attempts, lambda n, barrier: fetch(host, port, "/robots.txt", barrier)
+            attempts, lambda n, barrier: http_burst.get(host, port, "/robots.txt", barrier)
         )
         latencies = [latency for latency, _status in signups]
         # A successful sign-up answers with a redirect to the confirmation page.

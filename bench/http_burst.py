@@ -22,12 +22,18 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 def get(host, port, path, barrier):
-    connection = http.client.HTTPConnection(host, port, timeout=60)
     headers = {"Host": f"{host}:{port}", "X-Forwarded-Proto": "https"}
+    return timed_request(host, port, path, barrier, headers=headers)
+
+
+def timed_request(host, port, path, barrier, *, method="GET", body=None, headers=None):
+    """``(seconds, status)`` of one request sent when ``barrier`` lets every thread go
+    (status 0 when the connection failed)."""
+    connection = http.client.HTTPConnection(host, port, timeout=60)
     barrier.wait()
     started = time.perf_counter()
     try:
-        connection.request("GET", path, headers=headers)
+        connection.request(method, path, body=body, headers=headers or {})
         response = connection.getresponse()
         response.read()
         status = response.status

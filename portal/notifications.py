@@ -29,7 +29,7 @@ KINDS = {
     ROOM_REPLIES: _("notes about replies to you in peer rooms"),
 }
 # The profile switches each kind's link turns off.
-_FIELDS = {
+SWITCHES = {
     REMINDERS: ("reminder_day_before", "reminder_two_hours_before"),
     ANSWERS: ("email_answers",),
     ROOM_REPLIES: ("email_room_replies",),
@@ -66,14 +66,6 @@ def wants(user, field):
     """True when ``user`` is active, has an address and has ``field`` switched on."""
     profile = getattr(user, "profile", None)
     return bool(user.email and user.is_active and profile and getattr(profile, field))
-
-
-def turn_off(user_id, kind):
-    """What the unsubscribe link does; returns True when the account exists."""
-    from portal.models import Profile
-
-    fields = dict.fromkeys(_FIELDS[kind], False)
-    return bool(Profile.objects.filter(user_id=user_id).update(**fields))
 
 
 def send(user, kind, *, subject, body, key=None):

@@ -114,3 +114,12 @@ def save_email_choices(user, **choices):
             setattr(profile, field, bool(value))
         profile.save()
     return profile
+
+
+def unsubscribe(user_id, kind):
+    """What an email's unsubscribe link does: turn off that kind of email for that
+    account (``portal.notifications.SWITCHES``). True when the account exists."""
+    from portal.notifications import SWITCHES
+
+    fields = dict.fromkeys(SWITCHES[kind], False)
+    return bool(Profile.objects.filter(user_id=user_id).update(**fields))

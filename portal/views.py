@@ -157,7 +157,7 @@ def unsubscribe(request, token):
     user_id, kind = found
     context = {"what": notifications.KINDS[kind], "done": False}
     if request.method == "POST":
-        context["done"] = notifications.turn_off(user_id, kind)
+        context["done"] = services.unsubscribe(user_id, kind)
         if not context["done"]:
             return render(request, "portal/account/unsubscribe.html", {"invalid": True}, status=400)
     return render(request, "portal/account/unsubscribe.html", context)

@@ -1,5 +1,5 @@
 """Core screens in Wagtail admin: outgoing mail (what the worker sent, what waits, what
-failed — and "Try again"). Superusers only: the list names recipients."""
+failed — and "Try again"). Administrators only: the list names recipients."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -14,7 +14,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from portal import outbox
-from portal.models import OutgoingMail, OutgoingMailStatus
+from portal.models import OutgoingMail
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
@@ -93,6 +93,3 @@ register_permission_policy(OutgoingMail, ReadOnlyPolicy(OutgoingMail))
 @hooks.register("register_admin_viewset")
 def register_outgoing_mail():
     return OutgoingMailViewSet("outgoing_mail")
-
-
-__all__ = ["OutgoingMailStatus"]

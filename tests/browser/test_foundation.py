@@ -125,7 +125,7 @@ class FoundationInChromiumTests(PortalBrowserTestCase):
         self.assert_pages_pass_audit(self.open_page(), self.public_pages())
 
     def test_signed_in_pages_have_no_wcag_violations_on_a_phone(self):
-        self.create_verified_member("member@example.test", "Steady Star")
+        member = self.create_verified_member("member@example.test", "Steady Star")
         page = self.open_page()
         self.log_in(page, "member@example.test")
 
@@ -152,11 +152,25 @@ class FoundationInChromiumTests(PortalBrowserTestCase):
             page.goto(self.url("/accounts/email/"))
             expect(page.get_by_role("link", name="Back to My account")).to_be_visible()
 
+        def open_email_choices(page):
+            page.goto(self.url("/my-account/email/"))
+            expect(page.get_by_label("A reminder two hours before it starts")).to_be_checked()
+
+        def open_unsubscribe_and_confirm(page):
+            from portal import notifications
+
+            token = notifications.unsubscribe_token(member, notifications.ANSWERS)
+            page.goto(self.url(f"/my-account/unsubscribe/{token}/"))
+            page.get_by_role("button", name="Stop these emails").click()
+            expect(page.get_by_role("status")).to_contain_text("You will no longer receive")
+
         self.assert_pages_pass_audit(
             page,
             {
                 "my account": open_my_account,
                 "edit profile": open_edit_profile,
+                "email choices": open_email_choices,
+                "unsubscribe, done": open_unsubscribe_and_confirm,
                 "emergency contact with errors": open_emergency_contact_with_errors,
                 "delete account": open_delete_account,
                 "change email": open_change_email,

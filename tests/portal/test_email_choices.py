@@ -44,7 +44,7 @@ def test_each_link_turns_off_only_its_own_kind_for_only_its_own_account(
     assert client.post(url).status_code == 200
     family_member.profile.refresh_from_db()
     other.profile.refresh_from_db()
-    fields = notifications._FIELDS[kind]
+    fields = notifications.SWITCHES[kind]
     assert not any(getattr(family_member.profile, field) for field in fields)
     untouched = {"reminder_day_before", "reminder_two_hours_before", "email_answers"} - set(fields)
     assert all(getattr(family_member.profile, field) for field in untouched)
