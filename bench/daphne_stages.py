@@ -5,7 +5,7 @@ process:
 
 - ``relay``: handing a committed broadcast to the channel layer (on the database thread);
 - ``service``: the database work of each ``message.send``
-  (``forums.services.rooms.send_message``, on the consumers' database thread), and the
+  (``forums.rooms.services.send_message``, on the consumers' database thread), and the
   part of it the thread spent running (its own CPU time; the rest is waiting: for the
   database, for the event loop, for the interpreter lock, for a core);
 - ``statement: ...``: each SQL statement's round trip from Django's cursor, by verb and
@@ -110,8 +110,8 @@ def time_the_message_path():
 
     django.setup()
     from forums import live
-    from forums.consumers import rooms as consumers
-    from forums.services import rooms as service
+    from forums.rooms import consumers as consumers
+    from forums.rooms import services as service
 
     def timed(name, function, cpu_name=None):
         """``function`` timed into SAMPLES[name]; its thread's CPU time into cpu_name."""

@@ -1,7 +1,7 @@
 """The database work of one peer-room message, timed in-process (no sockets, no load).
 
 What a process's one database thread for sockets spends per ``message.send``: times
-``forums.services.rooms.send_message`` and, on its own, the ``standing`` check it makes,
+``forums.rooms.services.send_message`` and, on its own, the ``standing`` check it makes,
 for one member of a room created for the purpose (removed after). The member's rate
 limit is lifted for the run so that every call posts, and broadcasts are collected in a
 list instead of sent: in-process there is no server event loop to send them on (under
@@ -42,9 +42,10 @@ def main():
     options = parser.parse_args()
 
     rooms_chat.setup_django()
-    from forums import live, ratelimit
+    from forums import live
+    from forums.live import ratelimit
     from forums.models import Room, RoomMembership
-    from forums.services import rooms as service
+    from forums.rooms import services as service
 
     plan = rooms_chat.prepare(1, 2, 0)
     try:

@@ -115,7 +115,8 @@ def main():
     started = time.perf_counter()
     rooms_chat.setup_django()
     django_seconds = time.perf_counter() - started
-    from forums import ratelimit, screening
+    from forums import screening
+    from forums.live import ratelimit
     from forums.screening.model import get_model
 
     started = time.perf_counter()

@@ -10,8 +10,8 @@ class ForumsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from forums import privacy as forums_privacy
         from forums.models import Flag, Message, ModerationAction, Room, RoomMembership
-        from forums.services import privacy as forums_privacy
         from portal import privacy
 
         privacy.register(
@@ -26,7 +26,7 @@ class ForumsConfig(AppConfig):
         self._ready_notes()
 
     def _ready_notes(self):
-        from forums.services import reply_notes
+        from forums.rooms import reply_notes
         from portal import worker
 
         worker.register("room reply notes", reply_notes.send_reply_notes)
@@ -34,8 +34,8 @@ class ForumsConfig(AppConfig):
     # --- screening ----------------------------------------------------------------------
     def _ready_screening(self):
         from forums import screening
+        from forums.live import moderation
         from forums.screening.model import get_model
-        from forums.services import moderation
         from portal import display_names, signals, warmup
 
         # Display names belong to the core, screening to forums: the core asks the
@@ -61,9 +61,9 @@ class ForumsConfig(AppConfig):
         from django.db import transaction
         from django.db.models.signals import post_delete, post_save
 
-        from forums import demo_qa
         from forums.models import QASession
-        from forums.services import qa
+        from forums.qa import demo as demo_qa
+        from forums.qa import services as qa
         from lectures import services as lectures_services
         from lectures.models import LecturePage
         from portal import demo as portal_demo
@@ -90,7 +90,8 @@ class ForumsConfig(AppConfig):
 
     # --- peer rooms ---------------------------------------------------------------------
     def _ready_rooms(self):
-        from forums import demo_rooms, rooms_signals
+        from forums.rooms import demo as demo_rooms
+        from forums.rooms import signals as rooms_signals
         from portal import demo as portal_demo
         from portal import navigation
 

@@ -1,6 +1,7 @@
 """HTTP routes of the forums app: live Q&A (/qa/...) and peer rooms (/rooms/, /moderation/)."""
 
-from forums.views import qa, rooms
+from forums.qa import views as qa
+from forums.rooms import views as rooms
 
 app_name = "forums"
 

@@ -2,8 +2,8 @@
 
 from wagtail import hooks
 
-from forums import qa_admin  # noqa: F401  (registers the live Q&A viewsets)
-from forums.rooms_admin import PeerRoomsGroup
+from forums.qa import admin as qa_admin  # noqa: F401  (registers the live Q&A viewsets)
+from forums.rooms.admin import PeerRoomsGroup
 
 
 @hooks.register("register_admin_viewset")

@@ -4,7 +4,7 @@
 (``.action``: allow / flag / hold / block; ``.crisis``: bool; ``.reasons``: what a
 moderator reads). No database, no cache, no clock — the caller passes the watched words
 (edited by moderators in admin) and whether the author is a new member. Live Q&A, peer
-rooms, reports and display names all call it (``forums.services.moderation``).
+rooms, reports and display names all call it (``forums.live.moderation``).
 
 Layers, each explainable to a moderator:
 

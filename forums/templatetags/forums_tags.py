@@ -2,7 +2,7 @@
 
 from django import template
 
-from forums.services import qa
+from forums.qa import services as qa
 
 register = template.Library()
 

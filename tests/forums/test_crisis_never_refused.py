@@ -9,10 +9,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from forums import protocol
+from forums.live import protocol
+from forums.live.errors import ServiceError
 from forums.models import Flag, Message, ModerationAction, Question, RoomOpenHours, WatchedWord
-from forums.services import qa
-from forums.services import rooms as service
+from forums.qa import services as qa
+from forums.rooms import services as service
 from portal import roles
 from tests.forums.qa_support import make_member, make_session
 from tests.forums.rooms_support import join, make_room
@@ -41,7 +42,7 @@ def member(make_family_member, room):
 
 
 def refused(function, *args, **kwargs):
-    with pytest.raises(protocol.ProtocolError) as error:
+    with pytest.raises(ServiceError) as error:
         function(*args, **kwargs)
     return error.value.code
 

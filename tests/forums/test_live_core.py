@@ -1,4 +1,4 @@
-"""The shared live-delivery core (forums.live, forums.protocol) with a minimal consumer."""
+"""The shared live-delivery core (forums.live: hub, broadcast, consumer base, protocol)."""
 
 import asyncio
 import os
@@ -8,7 +8,8 @@ import pytest
 from channels.testing import WebsocketCommunicator
 from pydantic import StringConstraints
 
-from forums import live, protocol
+from forums import live
+from forums.live import protocol
 
 
 class SayFrame(protocol.ClientFrame):
@@ -146,21 +147,23 @@ async def test_frames_broadcast_before_the_snapshot_is_sent_follow_it():
     await first.disconnect()
 
 
-def test_presence_is_summed_across_processes_and_people_counted_once(monkeypatch):
-    monkeypatch.setattr(live, "PROCESS_ID", "process-one")
+def test_presence_is_summed_across_processes_and_people_counted_once():
     live.exchange_presence(
-        {"test.sum": {"anonymous": 2, "members": {"7": ["Ana", False]}}}, ["test.sum"]
+        {"test.sum": {"anonymous": 2, "members": {"7": ["Ana", False]}}},
+        ["test.sum"],
+        process="process-one",
     )
-    monkeypatch.setattr(live, "PROCESS_ID", "process-two")
     totals = live.exchange_presence(
         {"test.sum": {"anonymous": 1, "members": {"7": ["Ana", False], "9": ["Mod", True]}}},
         ["test.sum"],
+        process="process-two",
     )
     assert totals["test.sum"]["count"] == 5
     assert [member["name"] for member in totals["test.sum"]["members"]] == ["Mod", "Ana"]
-    live.exchange_presence({"test.sum": {"anonymous": 0, "members": {}}}, [])
-    monkeypatch.setattr(live, "PROCESS_ID", "process-one")
-    totals = live.exchange_presence({"test.sum": {"anonymous": 0, "members": {}}}, ["test.sum"])
+    live.exchange_presence({"test.sum": {"anonymous": 0, "members": {}}}, [], process="process-two")
+    totals = live.exchange_presence(
+        {"test.sum": {"anonymous": 0, "members": {}}}, ["test.sum"], process="process-one"
+    )
     assert totals["test.sum"]["count"] == 0
 
 

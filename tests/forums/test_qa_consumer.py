@@ -6,9 +6,10 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 
-from forums import live, protocol
+from forums import live
+from forums.live import protocol
 from forums.models import ModerationAction, QASession, Question, QuestionVote, WatchedWord
-from forums.services import qa
+from forums.qa import services as qa
 from tests.forums.qa_support import (
     connect,
     make_member,

@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from wagtail.models import WorkflowState
 
-from forums import demo_qa
 from forums.models import ModerationAction, QASession, Question, QuestionVote, WatchedWord
-from forums.services import qa
+from forums.qa import demo as demo_qa
+from forums.qa import services as qa
 from portal import privacy, roles
 from tests.forums.qa_support import make_member, make_moderator, make_question, make_session
 from tests.lectures.conftest import (  # noqa: F401 (fixtures)
@@ -291,7 +291,7 @@ def test_seed_demo_creates_an_open_session_and_a_closed_archive(settings):
 
 
 def test_session_moderators_are_chosen_among_staff_not_families(make_staff, family):
-    from forums.qa_admin import QASessionViewSet
+    from forums.qa.admin import QASessionViewSet
 
     reviewer = make_staff(roles.CLINICAL_REVIEWERS)
     form_class = QASessionViewSet("forums_qasession_test").get_form_class()

@@ -8,9 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import WorkflowState
 
-from forums import live, protocol
+from forums import live
+from forums.live import protocol
+from forums.live.errors import ServiceError
 from forums.models import ModerationAction, QASession, Question, WatchedWord
-from forums.services import qa
+from forums.qa import services as qa
 from portal import roles
 from tests.forums.qa_support import (
     connect,
@@ -101,7 +103,7 @@ async def test_a_crisis_question_with_a_blocked_word_reaches_the_moderators_as_u
 
 @pytest.mark.django_db
 def test_a_blocked_word_without_crisis_language_is_still_refused(session, family, blocked_word):
-    with pytest.raises(protocol.ProtocolError) as refused:
+    with pytest.raises(ServiceError) as refused:
         qa.ask_question(session.pk, family, "Where do I buy the miracle cure?")
     assert refused.value.code == protocol.BLOCKED
     assert not Question.objects.exists()
@@ -113,7 +115,7 @@ def test_a_blocked_word_without_crisis_language_is_still_refused(session, family
 def test_voting_outside_an_open_session_is_refused_as_a_conflict(family, state):
     session = make_session(state=state)
     question = make_question(session, family, "Early bird", state=Question.State.VISIBLE)
-    with pytest.raises(protocol.ProtocolError) as refused:
+    with pytest.raises(ServiceError) as refused:
         qa.vote(session.pk, family, question.pk, True)
     assert refused.value.code == protocol.CONFLICT
     question.refresh_from_db()
@@ -291,7 +293,7 @@ def test_the_admin_tells_the_editor_when_the_guide_was_already_in_review(
 
 # --- 9. a pending question's id is not revealed by voting --------------------------------------
 def _vote_refusal(session, user, question_id):
-    with pytest.raises(protocol.ProtocolError) as refused:
+    with pytest.raises(ServiceError) as refused:
         qa.vote(session.pk, user, question_id, True)
     return refused.value.code, refused.value.message
 
@@ -330,7 +332,7 @@ def test_closing_a_session_in_wagtail_admin_is_broadcast_unpins_and_is_logged(
 ):
     pinned = make_question(session, family, "Now answering", state="visible", pinned=True)
     sent = []
-    monkeypatch.setattr(live, "send_relay", sent.append)
+    monkeypatch.setattr(live.broadcast, "send_relay", sent.append)
     client.force_login(moderator)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -378,7 +380,7 @@ def test_a_state_change_the_service_refuses_in_admin_saves_nothing_and_says_why(
     client, session, moderator, monkeypatch
 ):
     def refuse(*args, **kwargs):
-        raise protocol.ProtocolError(protocol.FORBIDDEN, "Only this session's moderators.")
+        raise ServiceError(protocol.FORBIDDEN, "Only this session's moderators.")
 
     monkeypatch.setattr(qa, "set_session_state", refuse)
     client.force_login(moderator)

@@ -8,7 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from forums.models import Message
-from forums.services import reply_notes
+from forums.rooms import reply_notes
 from portal import services as portal_services
 from tests.forums.qa_support import make_member
 from tests.forums.rooms_support import join, make_room

@@ -6,8 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from forums.live import errors
+from forums.live.errors import ServiceError
 from forums.models import Flag, Message, ModerationAction, Room, RoomOpenHours
-from forums.services import rooms as service
+from forums.rooms import services as service
 from portal import demo as portal_demo
 from portal import privacy, roles
 from tests.forums.rooms_support import join, make_room
@@ -102,7 +104,7 @@ def test_outside_open_hours_a_member_cannot_post_and_is_told_when_it_opens(
     RoomOpenHours.objects.create(
         room=room, weekday=other_day, starts_at=time(9, 0), ends_at=time(10, 0)
     )
-    with pytest.raises(service.protocol.ProtocolError) as refused:
+    with pytest.raises(ServiceError) as refused:
         service.send_message(room, member, body="hello")
     assert refused.value.code == service.ROOM_CLOSED
     assert "opens next" in refused.value.message
@@ -161,9 +163,9 @@ def test_editing_after_ten_minutes_is_refused(room, make_family_member):
     join(room, member)
     message, _ = service.send_message(room, member, body="hello")
     Message.objects.filter(pk=message.pk).update(created_at=timezone.now() - timedelta(minutes=11))
-    with pytest.raises(service.protocol.ProtocolError) as refused:
+    with pytest.raises(ServiceError) as refused:
         service.edit_message(room, member, message.pk, body="changed")
-    assert refused.value.code == service.protocol.CONFLICT
+    assert refused.value.code == errors.CONFLICT
 
 
 # --- pages --------------------------------------------------------------------------------
@@ -359,9 +361,9 @@ def test_an_uninvited_member_cannot_post_to_an_invite_only_room(room, make_famil
     room.refresh_from_db()
     member = make_family_member()
     join(room, member)  # accepted the guidelines once, but was never invited
-    with pytest.raises(service.protocol.ProtocolError) as refused:
+    with pytest.raises(ServiceError) as refused:
         service.send_message(room, member, body="hello")
-    assert refused.value.code == service.protocol.FORBIDDEN
+    assert refused.value.code == errors.FORBIDDEN
     assert not Message.objects.filter(room=room).exists()
 
 
@@ -376,9 +378,9 @@ def test_a_crisis_message_with_a_blocked_word_is_held_as_urgent_not_refused(
     message, info = service.send_message(room, member, body="I want to die, I'm such an idiot")
     assert message.state == Message.State.HELD and message.urgent
     assert info["crisis"] and "988" in info["explanation"]
-    with pytest.raises(service.protocol.ProtocolError) as refused:
+    with pytest.raises(ServiceError) as refused:
         service.send_message(room, member, body="what an idiot")
-    assert refused.value.code == service.protocol.BLOCKED
+    assert refused.value.code == errors.BLOCKED
 
 
 def test_editing_a_message_into_crisis_with_a_blocked_word_holds_it_as_urgent(
@@ -401,12 +403,12 @@ def test_standing_is_read_fresh_for_every_message(room, make_family_member, mode
     join(room, member)
     service.send_message(room, member, body="hello")
     EmailAddress.objects.filter(user=member).update(verified=False)
-    with pytest.raises(service.protocol.ProtocolError) as refused:
+    with pytest.raises(ServiceError) as refused:
         service.send_message(room, member, body="still here?")
-    assert refused.value.code == service.protocol.FORBIDDEN
+    assert refused.value.code == errors.FORBIDDEN
 
     service.send_message(room, moderator, body="Check-in: how is everyone?", checkin=True)
     moderator.groups.clear()
-    with pytest.raises(service.protocol.ProtocolError) as refused:
+    with pytest.raises(ServiceError) as refused:
         service.send_message(room, moderator, body="Another check-in", checkin=True)
-    assert refused.value.code == service.protocol.FORBIDDEN
+    assert refused.value.code == errors.FORBIDDEN

@@ -8,9 +8,10 @@ from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
 
-from forums import live, protocol
+from forums import live
+from forums.live import protocol
 from forums.models import Flag, Message, ModerationAction, Room
-from forums.services import rooms as service
+from forums.rooms import services as service
 from portal import roles
 from portal.asgi import application
 from tests.forums.rooms_support import ORIGIN, join, make_room, session_cookie
@@ -185,7 +186,7 @@ def _deactivate(user):
 async def test_a_moderator_removed_from_the_role_stops_receiving_held_messages(
     member, moderator, room, monkeypatch, demote
 ):
-    from forums.consumers import rooms as room_consumers
+    from forums.rooms import consumers as room_consumers
 
     monkeypatch.setattr(room_consumers, "MODERATOR_RECHECK_SECONDS", 0.05)
     mod, _ = await opened(moderator)
@@ -666,7 +667,7 @@ async def test_the_queue_socket_says_when_the_queue_changed_and_nothing_more(
 
 
 async def test_a_queue_page_of_a_moderator_removed_from_the_role_stops(moderator, monkeypatch):
-    from forums.consumers import rooms as room_consumers
+    from forums.rooms import consumers as room_consumers
 
     monkeypatch.setattr(room_consumers, "MODERATOR_RECHECK_SECONDS", 0.05)
     queue = await queue_socket(moderator)

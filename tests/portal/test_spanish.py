@@ -166,7 +166,7 @@ def test_event_emails_to_a_spanish_family_are_spanish_and_say_nothing_clinical(
 @pytest.mark.django_db
 def test_a_closed_room_says_when_it_opens_in_the_readers_language():
     from forums.models import Room, RoomOpenHours
-    from forums.services import rooms
+    from forums.rooms import services as rooms
 
     room = Room.objects.create(name="Familias", slug="familias")
     RoomOpenHours.objects.create(room=room, weekday=0, starts_at=time(19, 0), ends_at=time(21))

@@ -1,4 +1,4 @@
-// Live connection shared by the Q&A pages and the peer rooms (forums/protocol.py).
+// Live connection shared by the Q&A pages and the peer rooms (forums/live/protocol.py).
 //
 // - Reconnects with exponential backoff and jitter; reconnects at once when the phone
 //   comes back online or the tab becomes visible again.

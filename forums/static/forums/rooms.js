@@ -1,4 +1,4 @@
-// A peer room: live chat over /ws/rooms/<slug>/ (forums/protocol.py, rooms section).
+// A peer room: live chat over /ws/rooms/<slug>/ (forums/rooms/protocol.py).
 // Everything a member typed goes on the page with textContent, never as HTML.
 import { LiveSocket, announce, attachComposer, fill, newClientRef, reloadOnce } from "./live.js";
 

@@ -19,9 +19,9 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import EditView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from forums import protocol
+from forums.live.errors import ServiceError
 from forums.models import QASession, Question
-from forums.services import qa
+from forums.qa import services as qa
 from lectures.models import GuidePage
 from portal import roles
 
@@ -75,7 +75,7 @@ class QASessionEditView(EditView):
     def form_valid(self, form):
         try:
             return super().form_valid(form)  # one transaction: nothing saved if refused
-        except protocol.ProtocolError as error:
+        except ServiceError as error:
             form.add_error("state", error.message)
             self.produced_error_message = error.message
             return self.form_invalid(form)
@@ -235,7 +235,7 @@ def add_to_faq(request, pk):
                 question_text=form.cleaned_data["question"],
                 answer_text=form.cleaned_data["answer"],
             )
-        except protocol.ProtocolError as error:
+        except ServiceError as error:
             form.add_error(None, error.message)
         else:
             page = form.cleaned_data["page"]

@@ -10,7 +10,7 @@ def _room_saved(sender, instance, created, update_fields=None, **kwargs):
     if created or update_fields:
         return
     from forums import live
-    from forums.services import rooms
+    from forums.rooms import services as rooms
 
     frame = {"type": "room.updated", "room": rooms.room_frame_data(instance)}
     message = live.relay_message(instance.topic, frame=frame)
@@ -23,7 +23,7 @@ def _queue_touched(sender, instance, created=False, update_fields=None, **kwargs
     The frame says only that (and whether a crisis hold arrived): the page fetches the
     queue again over HTTP, where the moderator's permission is checked."""
     from forums.models import Flag, Message
-    from forums.services import rooms
+    from forums.rooms import services as rooms
 
     if sender is Message:
         held = instance.state == Message.State.HELD

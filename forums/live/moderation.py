@@ -1,10 +1,13 @@
-"""What live Q&A and peer rooms share: the moderation log, word screening and the
-crisis alert by email."""
+"""What live Q&A and peer rooms share: the moderator-action skeleton and its audit
+trail, word screening and the crisis alert by email."""
 
 import logging
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -80,6 +83,54 @@ def record_action(
         reason=(reason or "")[:500],
         details=details or {},
     )
+
+
+@dataclass
+class ActionRecord:
+    """What a moderator action writes to the audit trail; the use case fills it in."""
+
+    action: str
+    context: str
+    reason: str = ""
+    target_type: str = ""
+    target_id: int | None = None
+    subject: object = None
+    details: dict = field(default_factory=dict)
+
+    def target(self, target_type, target_id, *, subject=None, **details):
+        """Name what the action was done to (and whose it is), with any details."""
+        self.target_type = target_type
+        self.target_id = target_id
+        self.subject = subject
+        self.details.update(details)
+
+
+@contextmanager
+def moderator_action(actor, action, *, context, authorise=None, reason=""):
+    """The skeleton of every moderator use case, written once.
+
+    ``authorise(actor)`` (if given) runs first and raises a ``ServiceError`` to refuse.
+    Then one transaction holds the change the ``with`` body makes (lock, change, save,
+    ``broadcast_on_commit``) and its audit record, written with the actor when the body
+    succeeds: both are saved or neither, and frames leave only after the commit. The body
+    names its target on the yielded :class:`ActionRecord` (``record.target(...)``) and may
+    change ``record.action`` (e.g. mute or unmute) or add ``record.details``.
+    """
+    if authorise is not None:
+        authorise(actor)
+    record = ActionRecord(action=action, context=context, reason=reason)
+    with transaction.atomic():
+        yield record
+        record_action(
+            actor,
+            record.action,
+            context=record.context,
+            target_type=record.target_type,
+            target_id=record.target_id,
+            subject=record.subject,
+            reason=record.reason,
+            details=record.details,
+        )
 
 
 def screen_text(text, *, new_member=False, check_identifying=True):

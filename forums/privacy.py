@@ -1,6 +1,8 @@
 """What the forums hold about a member, for the privacy hub (export and erase)."""
 
-from forums.services import moderation, qa, rooms
+from forums.live import moderation
+from forums.qa import services as qa
+from forums.rooms import services as rooms
 
 
 def export_member_data(user):

@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from forums import protocol
+from forums.live import errors
+from forums.live.errors import ServiceError
 from forums.models import Flag, Message, ModerationAction, Room, RoomMembership
-from forums.services import rooms as service
+from forums.rooms import services as service
 
 # Words the room script shows (translated here, passed with json_script).
 ROOM_STRINGS = {
@@ -96,7 +97,7 @@ def _room_for(request, slug):
     room = get_object_or_404(Room, slug=slug)
     refusal = service.connect_check(room, request.user)
     if refusal is not None:
-        if refusal[1] == protocol.NOT_FOUND:
+        if refusal[1] == errors.NOT_FOUND:
             raise Http404
         return room, refusal[2]
     return room, None
@@ -134,7 +135,7 @@ def accept_guidelines(request, slug):
         raise PermissionDenied(refused)
     try:
         service.accept_guidelines(room, request.user)
-    except protocol.ProtocolError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     return redirect("forums:room", slug=room.slug)
 
@@ -193,7 +194,7 @@ def review(request, message_id):
         else:
             service.dismiss_flags(message.room, request.user, message.pk, reason=reason)
             messages.success(request, _("Reports closed; the message stays."))
-    except protocol.ProtocolError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     return redirect("forums:queue")
 

@@ -3,7 +3,7 @@
 Each function runs in one transaction, locks the rows that concurrency matters for,
 checks the actor's permission with fresh data, logs moderator actions, and queues the
 broadcast with ``live.broadcast_on_commit`` so a frame only ever describes something
-already committed. Refusals raise :class:`forums.protocol.ProtocolError` with a stable
+already committed. Refusals raise :class:`forums.live.errors.ServiceError` with a stable
 code; the consumer, the no-JS views and the admin turn it into an error frame or a
 message.
 
@@ -23,7 +23,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from forums import live, protocol, ratelimit, screening
+from forums import live, screening
+from forums.live import errors, moderation, ratelimit
+from forums.live.errors import ServiceError
 from forums.models import (
     ANONYMOUS_NAME,
     FORMER_MEMBER_NAME,
@@ -31,7 +33,6 @@ from forums.models import (
     Question,
     QuestionVote,
 )
-from forums.services import moderation
 from portal import notifications, roles
 
 logger = logging.getLogger("forums.qa")
@@ -62,19 +63,17 @@ def can_moderate(user, session):
 
 def _require_account(user):
     if user is None or not user.is_authenticated:
-        raise protocol.ProtocolError(
-            protocol.LOGIN_REQUIRED, _("Please log in to ask or vote. Anyone can watch.")
+        raise ServiceError(
+            errors.LOGIN_REQUIRED, _("Please log in to ask or vote. Anyone can watch.")
         )
     if not user.is_active:
-        raise protocol.ProtocolError(protocol.FORBIDDEN, _("This account is not active."))
+        raise ServiceError(errors.FORBIDDEN, _("This account is not active."))
 
 
 def _require_moderator(user, session):
     _require_account(user)
     if not can_moderate(user, session):
-        raise protocol.ProtocolError(
-            protocol.FORBIDDEN, _("Only this session's moderators can do that.")
-        )
+        raise ServiceError(errors.FORBIDDEN, _("Only this session's moderators can do that."))
     ratelimit.take("qa.moderate", user.pk, limit=MODERATOR_LIMIT[0], period=MODERATOR_LIMIT[1])
 
 
@@ -82,13 +81,11 @@ def _locked_session(session_id):
     try:
         return QASession.objects.select_for_update().get(pk=session_id)
     except QASession.DoesNotExist:
-        raise protocol.ProtocolError(
-            protocol.NOT_FOUND, _("This session no longer exists.")
-        ) from None
+        raise ServiceError(errors.NOT_FOUND, _("This session no longer exists.")) from None
 
 
 def _question_not_found():
-    return protocol.ProtocolError(protocol.NOT_FOUND, _("That question is not in this session."))
+    return ServiceError(errors.NOT_FOUND, _("That question is not in this session."))
 
 
 def _locked_question(session, question_id):
@@ -255,20 +252,18 @@ def ask_question(session_id, user, text, *, anonymous=False, client_ref=None):
         existing = Question.objects.filter(author=user, client_ref=client_ref).first()
         if existing is not None:
             if existing.session_id != session_id:
-                raise protocol.ProtocolError(
-                    protocol.CONFLICT, _("That reference was already used elsewhere.")
-                )
+                raise ServiceError(errors.CONFLICT, _("That reference was already used elsewhere."))
             return existing, None, False
     text = screening.clean_text(text or "").strip()
     if screening.is_blank(text):
-        raise protocol.ProtocolError(
-            protocol.INVALID, _("Please type a question."), fields={"text": _("Required.")}
+        raise ServiceError(
+            errors.INVALID, _("Please type a question."), fields={"text": _("Required.")}
         )
     verdict = moderation.screen_text(text)
     if verdict.crisis:
         session = QASession.objects.filter(pk=session_id).first()
         if session is None:
-            raise protocol.ProtocolError(protocol.NOT_FOUND, _("This session no longer exists."))
+            raise ServiceError(errors.NOT_FOUND, _("This session no longer exists."))
         anonymous = anonymous and session.anonymous_allowed
     else:
         session = _open_session(
@@ -277,20 +272,20 @@ def ask_question(session_id, user, text, *, anonymous=False, client_ref=None):
             not_yet=_("Questions open when the session starts."),
         )
         if len(text) > session.max_question_length:
-            raise protocol.ProtocolError(
-                protocol.INVALID,
+            raise ServiceError(
+                errors.INVALID,
                 _("Please keep your question under %(limit)s characters (it has %(length)s).")
                 % {"limit": session.max_question_length, "length": len(text)},
                 fields={"text": _("Too long.")},
             )
         if anonymous and not session.anonymous_allowed:
-            raise protocol.ProtocolError(
-                protocol.INVALID,
+            raise ServiceError(
+                errors.INVALID,
                 _("This session does not take anonymous questions."),
                 fields={"anonymous": _("Not allowed in this session.")},
             )
         if verdict.action == screening.BLOCK:
-            raise protocol.ProtocolError(protocol.BLOCKED, verdict.explanation)
+            raise ServiceError(errors.BLOCKED, verdict.explanation)
         ratelimit.take("qa.ask", user.pk, limit=ASK_LIMIT[0], period=ASK_LIMIT[1])
     held = session.premoderation or verdict.action != screening.ALLOW
     try:
@@ -335,9 +330,9 @@ def _open_session(session_id, *, closed, not_yet):
     """The session, if it exists and is open; else not_found, or conflict saying why."""
     session = QASession.objects.filter(pk=session_id).first()
     if session is None:
-        raise protocol.ProtocolError(protocol.NOT_FOUND, _("This session no longer exists."))
+        raise ServiceError(errors.NOT_FOUND, _("This session no longer exists."))
     if not session.is_open:
-        raise protocol.ProtocolError(protocol.CONFLICT, closed if session.is_closed else not_yet)
+        raise ServiceError(errors.CONFLICT, closed if session.is_closed else not_yet)
     return session
 
 
@@ -363,9 +358,7 @@ def vote(session_id, user, question_id, up):
             # that someone else's unpublished question is there.
             raise _question_not_found()
         if question.state != State.VISIBLE:
-            raise protocol.ProtocolError(
-                protocol.CONFLICT, _("Only open questions can be voted on.")
-            )
+            raise ServiceError(errors.CONFLICT, _("Only open questions can be voted on."))
         if up:
             QuestionVote.objects.get_or_create(question=question, voter=user)
         else:
@@ -397,9 +390,7 @@ def _moderate(session_id, user, question_id, action, change, *, reason="", detai
         session = _locked_session(session_id)
         _require_moderator(user, session)
         if session.is_closed:
-            raise protocol.ProtocolError(
-                protocol.CONFLICT, _("This session is closed; reopen it first.")
-            )
+            raise ServiceError(errors.CONFLICT, _("This session is closed; reopen it first."))
         question = _locked_question(session, question_id)
         was_public = question.is_public
         was_answered = question.state == State.ANSWERED
@@ -422,8 +413,8 @@ def _moderate(session_id, user, question_id, action, change, *, reason="", detai
 
 def _require_state(question, *states):
     if question.state not in states:
-        raise protocol.ProtocolError(
-            protocol.CONFLICT,
+        raise ServiceError(
+            errors.CONFLICT,
             _("That question is %(state)s; reload to see its current state.")
             % {"state": question.get_state_display().lower()},
         )
@@ -455,15 +446,15 @@ def edit_question(session_id, user, question_id, text, *, approve=False):
     the edit is logged (lengths only: the log never holds what families typed)."""
     text = (text or "").strip()
     if not text:
-        raise protocol.ProtocolError(
-            protocol.INVALID, _("The question cannot be empty."), fields={"text": _("Required.")}
+        raise ServiceError(
+            errors.INVALID, _("The question cannot be empty."), fields={"text": _("Required.")}
         )
 
     def change(session, question):
         _require_state(question, State.PENDING, State.VISIBLE)
         if len(text) > session.max_question_length:
-            raise protocol.ProtocolError(
-                protocol.INVALID,
+            raise ServiceError(
+                errors.INVALID,
                 _("Keep it under %(limit)s characters.") % {"limit": session.max_question_length},
                 fields={"text": _("Too long.")},
             )
@@ -561,7 +552,7 @@ def set_session_state(session_id, user, state):
     it back to scheduled. The only way a session's state changes, from the console or
     Wagtail admin: connected clients get the new state, and it is logged."""
     if state not in SESSION_STATE_ACTIONS:
-        raise protocol.ProtocolError(protocol.INVALID, _("That is not a session state."))
+        raise ServiceError(errors.INVALID, _("That is not a session state."))
     with transaction.atomic():
         session = _locked_session(session_id)
         _require_moderator(user, session)
@@ -709,22 +700,18 @@ def add_question_to_faq(question_id, page, user, *, question_text=None, answer_t
 
     question = Question.objects.select_related("session").get(pk=question_id)
     if question.state != State.ANSWERED:
-        raise protocol.ProtocolError(
-            protocol.CONFLICT, _("Only answered questions can become FAQ entries.")
-        )
+        raise ServiceError(errors.CONFLICT, _("Only answered questions can become FAQ entries."))
     page = page.specific
     if not page.permissions_for_user(user).can_edit():
-        raise protocol.ProtocolError(protocol.FORBIDDEN, _("You cannot edit that page."))
+        raise ServiceError(errors.FORBIDDEN, _("You cannot edit that page."))
     if not hasattr(page, "body") or "faq" not in getattr(
         page.body.stream_block, "child_blocks", {}
     ):
-        raise protocol.ProtocolError(protocol.INVALID, _("That page has no FAQ section."))
+        raise ServiceError(errors.INVALID, _("That page has no FAQ section."))
     question_text = (question_text or question.text).strip()[:300]
     answer_text = (answer_text or question.answer).strip()
     if not question_text or not answer_text:
-        raise protocol.ProtocolError(
-            protocol.INVALID, _("An FAQ entry needs a question and a typed answer.")
-        )
+        raise ServiceError(errors.INVALID, _("An FAQ entry needs a question and a typed answer."))
     with transaction.atomic():
         draft = page.get_latest_revision_as_object()
         entry = {"question": question_text, "answer": RichText(linebreaks_filter(answer_text))}

@@ -12,15 +12,18 @@ from channels.db import database_sync_to_async
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from forums import live, protocol
+from forums import live
+from forums.live import protocol
+from forums.live.errors import ServiceError
 from forums.models import QASession
-from forums.services import qa
+from forums.qa import protocol as qa_protocol
+from forums.qa import services as qa
 
 MODERATOR_RECHECK_SECONDS = 15
 
 
 class QAConsumer(live.LiveConsumer):
-    frames = protocol.QA_FRAMES
+    frames = qa_protocol.QA_FRAMES
     as_moderator = False
 
     async def open(self):
@@ -114,10 +117,9 @@ class QAConsumer(live.LiveConsumer):
     async def _moderated(self, frame, function, *args, **kwargs):
         try:
             result = await self._call(function, *args, **kwargs)
-        except protocol.ProtocolError as error:
+        except ServiceError as error:
             if error.code == protocol.FORBIDDEN and self.as_moderator:
-                error.client_ref = frame.client_ref
-                await self.send_frame(error.frame())
+                await self.send_frame(protocol.error_frame_for(error, client_ref=frame.client_ref))
                 await self._revoke()
                 return
             raise

@@ -3,7 +3,7 @@
 Each function runs in one transaction (rows locked where two people may act at once),
 checks the actor's permission with fresh data, logs moderator actions, and broadcasts
 with ``live.broadcast_on_commit`` so a frame describes something already committed.
-Errors are :class:`protocol.ProtocolError` with stable codes (consumers send them as
+Errors are :class:`ServiceError` with stable codes (consumers send them as
 ``error`` frames; the HTTP views show their message).
 
 Privacy: other members see display names only, and a per-room member id (the
@@ -23,9 +23,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from forums import live, protocol, ratelimit, screening
+from forums import live, screening
+from forums.live import errors, moderation, ratelimit
+from forums.live.errors import ServiceError
 from forums.models import Flag, Message, Room, RoomMembership, RoomOpenHours
-from forums.services import moderation
 from portal import roles
 
 logger = logging.getLogger("forums.rooms")
@@ -367,7 +368,7 @@ def page_before(room, user, before_id):
     moderator = is_moderator(user)
     membership = RoomMembership.objects.filter(room=room, account=user).first()
     if not membership_frame_data(room, membership, user, moderator)["guidelines_accepted"]:
-        raise protocol.ProtocolError(
+        raise ServiceError(
             GUIDELINES_REQUIRED, _("Please read and accept the room's guidelines first.")
         )
     older = list(
@@ -394,17 +395,17 @@ def connect_check(room, user, *, moderator=None, verified=None, membership=_LOOK
     (``membership`` locked inside its transaction), which saves their queries.
     """
     if not getattr(user, "is_authenticated", False):
-        return live.CLOSE_LOGIN_REQUIRED, protocol.LOGIN_REQUIRED, _("Please log in first.")
+        return live.CLOSE_LOGIN_REQUIRED, errors.LOGIN_REQUIRED, _("Please log in first.")
     if moderator is None:
         moderator = is_moderator(user)
     if room.state == Room.State.ARCHIVED and not moderator:
-        return live.CLOSE_NOT_FOUND, protocol.NOT_FOUND, _("This room does not exist.")
+        return live.CLOSE_NOT_FOUND, errors.NOT_FOUND, _("This room does not exist.")
     if moderator:
         return None
     if not (is_verified_member(user) if verified is None else verified):
         return (
             live.CLOSE_FORBIDDEN,
-            protocol.FORBIDDEN,
+            errors.FORBIDDEN,
             _("Peer rooms are for verified family members. Please confirm your email first."),
         )
     if membership is _LOOK_UP:
@@ -412,7 +413,7 @@ def connect_check(room, user, *, moderator=None, verified=None, membership=_LOOK
     if membership is not None and membership.banned:
         return live.CLOSE_BANNED, BANNED, _("You can no longer take part in this room.")
     if room.access == Room.Access.INVITED and not (membership and membership.invited):
-        return live.CLOSE_FORBIDDEN, protocol.FORBIDDEN, _("This room is for invited members.")
+        return live.CLOSE_FORBIDDEN, errors.FORBIDDEN, _("This room is for invited members.")
     return None
 
 
@@ -434,7 +435,7 @@ def rooms_for(user):
 def _require_access(room, user, **known):
     refusal = connect_check(room, user, **known)
     if refusal is not None:
-        raise protocol.ProtocolError(refusal[1], refusal[2])
+        raise ServiceError(refusal[1], refusal[2])
 
 
 def _locked_membership(room, user, *, create=False):
@@ -478,20 +479,20 @@ def _require_member_can_post(room, user, membership, moderator, *, slots=None):
     if moderator:
         return
     if not _guidelines_accepted(room, membership):
-        raise protocol.ProtocolError(
+        raise ServiceError(
             GUIDELINES_REQUIRED, _("Please read and accept the room's guidelines first.")
         )
     if membership.banned:
-        raise protocol.ProtocolError(BANNED, _("You can no longer take part in this room."))
+        raise ServiceError(BANNED, _("You can no longer take part in this room."))
     if membership.muted_until and membership.muted_until > timezone.now():
         until = timezone.localtime(membership.muted_until)
-        raise protocol.ProtocolError(
+        raise ServiceError(
             MUTED,
             _("A moderator has paused your posting until %(when)s.")
             % {"when": date_format(until, pgettext("end of a pause in posting", "g:i A, l"))},
         )
     if not room_is_open(room, slots=slots):
-        raise protocol.ProtocolError(ROOM_CLOSED, closed_explanation(room))
+        raise ServiceError(ROOM_CLOSED, closed_explanation(room))
 
 
 # --- messages ----------------------------------------------------------------------------------
@@ -529,7 +530,7 @@ def _clean_body(body):
     refuses text that shows nothing."""
     body = screening.clean_text(body or "").strip()
     if screening.is_blank(body):
-        raise protocol.ProtocolError(protocol.INVALID, _("Please write a message first."))
+        raise ServiceError(errors.INVALID, _("Please write a message first."))
     return body
 
 
@@ -552,7 +553,7 @@ def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=Fa
         return existing, _verdict_info(existing, None)
     user._is_room_moderator = moderator  # the frame built below needs it too
     if checkin and not moderator:
-        raise protocol.ProtocolError(protocol.FORBIDDEN, _("Only moderators post check-ins."))
+        raise ServiceError(errors.FORBIDDEN, _("Only moderators post check-ins."))
     verdict = None if moderator else _screen(room, user, body)
     crisis = bool(verdict and verdict.crisis)
     if not moderator and not crisis:
@@ -581,7 +582,7 @@ def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=Fa
                 room, user, moderator=moderator, verified=verified, membership=membership
             )
         if membership is None:
-            raise protocol.ProtocolError(
+            raise ServiceError(
                 GUIDELINES_REQUIRED, _("Please read and accept the room's guidelines first.")
             )
         if not crisis:
@@ -599,7 +600,7 @@ def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=Fa
                 ).total_seconds()
                 if wait > 0:
                     seconds = max(1, int(wait + 0.999))
-                    raise protocol.ProtocolError(
+                    raise ServiceError(
                         SLOW_MODE,
                         _("Slow mode is on: you can post again in %(seconds)s seconds.")
                         % {"seconds": seconds},
@@ -611,15 +612,15 @@ def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=Fa
                 room=room, pk=reply_to, state=Message.State.VISIBLE
             ).first()
             if parent is None and not crisis:
-                raise protocol.ProtocolError(
-                    protocol.NOT_FOUND, _("The message you replied to is no longer here.")
+                raise ServiceError(
+                    errors.NOT_FOUND, _("The message you replied to is no longer here.")
                 )
         state = Message.State.VISIBLE
         kinds = []
         reasons = []
         if verdict is not None:
             if verdict.action == screening.BLOCK:
-                raise protocol.ProtocolError(protocol.BLOCKED, verdict.explanation)
+                raise ServiceError(errors.BLOCKED, verdict.explanation)
             if verdict.action == screening.HOLD:
                 state = Message.State.HELD
                 kinds = list(verdict.kinds)
@@ -696,10 +697,10 @@ def _own_message(room, user, message_id, *, any_age=False):
         .first()
     )
     if message is None:
-        raise protocol.ProtocolError(protocol.NOT_FOUND, _("That message is not here."))
+        raise ServiceError(errors.NOT_FOUND, _("That message is not here."))
     if not any_age and timezone.now() - message.created_at > EDIT_WINDOW:
-        raise protocol.ProtocolError(
-            protocol.CONFLICT, _("Messages can be changed for 10 minutes after posting.")
+        raise ServiceError(
+            errors.CONFLICT, _("Messages can be changed for 10 minutes after posting.")
         )
     return message
 
@@ -721,7 +722,7 @@ def edit_message(room, user, message_id, *, body):
         if not crisis:
             _require_member_can_post(room, user, membership, moderator)
         if verdict is not None and verdict.action == screening.BLOCK:
-            raise protocol.ProtocolError(protocol.BLOCKED, verdict.explanation)
+            raise ServiceError(errors.BLOCKED, verdict.explanation)
         was_visible = message.state == Message.State.VISIBLE
         message.body = body
         message.edited_at = timezone.now()
@@ -777,14 +778,14 @@ def flag_message(room, user, message_id, *, reason, note=""):
         ratelimit.take("rooms.act", user.pk, limit=ACTION_LIMIT[0], period=ACTION_LIMIT[1])
     if reason not in Flag.Reason.values:
         if not crisis:
-            raise protocol.ProtocolError(protocol.INVALID, _("Please choose a reason."))
+            raise ServiceError(errors.INVALID, _("Please choose a reason."))
         reason = Flag.Reason.OTHER
     with transaction.atomic():
         message = Message.objects.filter(
             room=room, pk=message_id, state=Message.State.VISIBLE
         ).first()
         if message is None:
-            raise protocol.ProtocolError(protocol.NOT_FOUND, _("That message is not here."))
+            raise ServiceError(errors.NOT_FOUND, _("That message is not here."))
         flag, created = Flag.objects.get_or_create(
             message=message,
             reporter=user,
@@ -816,7 +817,7 @@ def hide_member(room, user, member_id, *, hidden=True):
         membership = _locked_membership(room, user, create=True)
         other = RoomMembership.objects.filter(room=room, pk=member_id).first()
         if other is None or other.pk == membership.pk:
-            raise protocol.ProtocolError(protocol.NOT_FOUND, _("That member is not here."))
+            raise ServiceError(errors.NOT_FOUND, _("That member is not here."))
         if hidden:
             membership.hidden_members.add(other)
         else:
@@ -827,7 +828,7 @@ def hide_member(room, user, member_id, *, hidden=True):
 # --- moderators --------------------------------------------------------------------------------
 def _require_moderator(user):
     if not is_moderator(user):
-        raise protocol.ProtocolError(protocol.FORBIDDEN, _("Only moderators can do that."))
+        raise ServiceError(errors.FORBIDDEN, _("Only moderators can do that."))
 
 
 def _room_message(room, message_id, states=None):
@@ -836,7 +837,7 @@ def _room_message(room, message_id, states=None):
         queryset = queryset.filter(state__in=states)
     message = queryset.first()
     if message is None:
-        raise protocol.ProtocolError(protocol.NOT_FOUND, _("That message is not here."))
+        raise ServiceError(errors.NOT_FOUND, _("That message is not here."))
     return message
 
 
@@ -853,7 +854,7 @@ def remove_message(room, actor, message_id, *, reason):
     _require_moderator(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise protocol.ProtocolError(protocol.INVALID, _("Please give a reason."))
+        raise ServiceError(errors.INVALID, _("Please give a reason."))
     with transaction.atomic():
         message = _room_message(room, message_id, [Message.State.VISIBLE, Message.State.HELD])
         was_held = message.state == Message.State.HELD
@@ -909,7 +910,7 @@ def dismiss_flags(room, actor, message_id, *, reason=""):
         message = _room_message(room, message_id)
         count = Flag.objects.filter(message=message, resolved_at__isnull=True).count()
         if not count:
-            raise protocol.ProtocolError(protocol.CONFLICT, _("No open reports on that message."))
+            raise ServiceError(errors.CONFLICT, _("No open reports on that message."))
         _resolve_flags(message, actor, Flag.Resolution.DISMISSED)
         moderation.record_action(
             actor,
@@ -932,7 +933,7 @@ def _target_membership(room, member_id):
         .first()
     )
     if membership is None:
-        raise protocol.ProtocolError(protocol.NOT_FOUND, _("That member is not here."))
+        raise ServiceError(errors.NOT_FOUND, _("That member is not here."))
     return membership
 
 
@@ -940,7 +941,7 @@ def mute_member(room, actor, member_id, *, minutes, reason=""):
     """Mute a member for ``minutes`` (0 lifts a mute). They can still read."""
     _require_moderator(actor)
     if not 0 <= minutes <= MAX_MUTE_MINUTES:
-        raise protocol.ProtocolError(protocol.INVALID, _("Mute for up to 7 days."))
+        raise ServiceError(errors.INVALID, _("Mute for up to 7 days."))
     with transaction.atomic():
         membership = _target_membership(room, member_id)
         membership.muted_until = timezone.now() + timedelta(minutes=minutes) if minutes else None
@@ -976,11 +977,11 @@ def ban_member(room, actor, member_id, *, reason):
     _require_moderator(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise protocol.ProtocolError(protocol.INVALID, _("Please give a reason."))
+        raise ServiceError(errors.INVALID, _("Please give a reason."))
     with transaction.atomic():
         membership = _target_membership(room, member_id)
         if is_moderator(membership.account):
-            raise protocol.ProtocolError(protocol.CONFLICT, _("Moderators cannot be banned."))
+            raise ServiceError(errors.CONFLICT, _("Moderators cannot be banned."))
         membership.banned = True
         membership.ban_reason = reason[:500]
         membership.banned_by = actor
@@ -1015,7 +1016,7 @@ def _room_updated(room):
 def set_slow_mode(room, actor, *, seconds):
     _require_moderator(actor)
     if not 0 <= seconds <= 3600:
-        raise protocol.ProtocolError(protocol.INVALID, _("Slow mode is 0 to 3600 seconds."))
+        raise ServiceError(errors.INVALID, _("Slow mode is 0 to 3600 seconds."))
     with transaction.atomic():
         room = _fresh_room(room)
         room.slow_mode_seconds = seconds
@@ -1036,7 +1037,7 @@ def set_room_state(room, actor, *, state, reason=""):
     """Open or close the room (closed rooms are read-only for members)."""
     _require_moderator(actor)
     if state not in (Room.State.OPEN, Room.State.CLOSED):
-        raise protocol.ProtocolError(protocol.INVALID, _("Rooms can be opened or closed."))
+        raise ServiceError(errors.INVALID, _("Rooms can be opened or closed."))
     with transaction.atomic():
         room = _fresh_room(room)
         room.state = state

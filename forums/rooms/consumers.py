@@ -1,4 +1,4 @@
-"""The peer-room socket, ``/ws/rooms/<slug>/``: thin around ``forums.services.rooms``.
+"""The peer-room socket, ``/ws/rooms/<slug>/``: thin around ``forums.rooms.services``.
 
 Every frame calls a service with fresh data (a banned member or a demoted moderator is
 refused at the next frame); acks go out only after the service committed. Held
@@ -16,9 +16,12 @@ from channels.db import database_sync_to_async
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from forums import live, protocol
+from forums import live
+from forums.live import protocol
+from forums.live.errors import ServiceError
 from forums.models import Room
-from forums.services import rooms as service
+from forums.rooms import protocol as rooms_protocol
+from forums.rooms import services as service
 
 MODERATOR_RECHECK_SECONDS = 15
 logger = logging.getLogger(__name__)
@@ -53,7 +56,7 @@ class WatchesModeratorRole:
 
 
 class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
-    frames = protocol.ROOM_FRAMES
+    frames = rooms_protocol.ROOM_FRAMES
     presence_members = True
 
     accepted = False
@@ -155,7 +158,7 @@ class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
 
     async def on_messages_before(self, frame):
         if not self.accepted:
-            raise protocol.ProtocolError(
+            raise ServiceError(
                 service.GUIDELINES_REQUIRED, "Please read and accept the room's guidelines first."
             )
         page = await self._call(service.page_before, frame.before_id)
@@ -227,7 +230,7 @@ class QueueConsumer(WatchesModeratorRole, live.LiveConsumer):
     checked at connect and then every MODERATOR_RECHECK_SECONDS, like a room's moderator
     socket."""
 
-    frames = protocol.QUEUE_FRAMES
+    frames = rooms_protocol.QUEUE_FRAMES
 
     async def open(self):
         if not getattr(self.user, "is_authenticated", False):

@@ -12,13 +12,14 @@ import time
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
-from forums import protocol
+from forums.live import errors
+from forums.live.errors import ServiceError
 
 
 def take(action, key, *, limit, period):
     """Count one ``action`` by ``key`` (an account id); refuse past ``limit`` per ``period``.
 
-    Raises :class:`protocol.ProtocolError` with code ``rate_limited`` and ``retry_after``
+    Raises :class:`ServiceError` with code ``rate_limited`` and ``retry_after``
     (whole seconds until the window ends). Nothing is counted for a refused attempt's
     side effects: callers take the limit before changing anything.
     """
@@ -33,8 +34,8 @@ def take(action, key, *, limit, period):
         count = 1
     if count > limit:
         retry_after = max(1, math.ceil((window + 1) * period - now))
-        raise protocol.ProtocolError(
-            protocol.RATE_LIMITED,
+        raise ServiceError(
+            errors.RATE_LIMITED,
             _("You're going a little fast. Please wait %(seconds)s seconds and try again.")
             % {"seconds": retry_after},
             retry_after=retry_after,

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from forums import protocol
+from forums.live import errors
+from forums.live.errors import ServiceError
 from forums.models import QASession, QuestionVote
-from forums.services import qa
+from forums.qa import services as qa
 
 # Words the Q&A script shows (translated here, passed to the page with json_script).
 QA_STRINGS = {
@@ -173,8 +174,8 @@ def ask(request, slug):
                 form.cleaned_data["text"],
                 anonymous=form.cleaned_data.get("anonymous", False),
             )
-        except protocol.ProtocolError as error:
-            if error.code == protocol.CONFLICT:  # e.g. the session closed meanwhile
+        except ServiceError as error:
+            if error.code == errors.CONFLICT:  # e.g. the session closed meanwhile
                 messages.error(request, error.message)
                 return redirect("forums:qa-session", slug=slug)
             form.add_error("text", error.message)
@@ -202,7 +203,7 @@ def vote(request, slug, question_id):
     up = request.POST.get("up") == "1"
     try:
         qa.vote(session.pk, request.user, question_id, up)
-    except protocol.ProtocolError as error:
+    except ServiceError as error:
         messages.error(request, error.message)
     return redirect(reverse("forums:qa-session", args=[slug]) + f"#question-{question_id}")
 

@@ -1,1 +1,0 @@
-"""Thin websocket consumers, one module per feature (qa, rooms), on forums.live."""

@@ -1,1 +1,0 @@
-"""Thin HTTP views of the forums app, one module per feature (qa, rooms)."""
