@@ -7,7 +7,6 @@ frames by id, so a frame already reflected in the snapshot is harmless).
 
 import logging
 
-from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -49,15 +48,6 @@ class LiveConsumer(AsyncWebsocketConsumer):
     topic = None
     tags = frozenset()
     needs_presence = True
-
-    async def dispatch(self, message):
-        # Channels 4.3 hops to a thread before every handler to close stale database
-        # connections; our handlers reach the database only through
-        # database_sync_to_async, which does that itself.
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
 
     async def connect(self):
         self._ready = False
