@@ -152,23 +152,6 @@ else:
         DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
         DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
-# At most this many HTTP requests inside Django at once per daphne process; the rest wait
-# in the event loop, in arrival order (portal/http_slots.py; 0 = no bound). SQLite takes
-# one writer at a time, so a few are enough; on PostgreSQL, as many as the pool has
-# connections. Measured with bench/event_signups.py (bench/README.md).
-_default_http_slots = (
-    4
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
-    else DATABASES["default"].get("OPTIONS", {}).get("pool", {}).get("max_size", 0)
-)
-_bad_http_slots = "HTTP_MAX_CONCURRENCY must be a whole number (0 = no bound)"
-try:
-    HTTP_MAX_CONCURRENCY = env.int("HTTP_MAX_CONCURRENCY", default=_default_http_slots)
-except ValueError as error:
-    raise ImproperlyConfigured(_bad_http_slots) from error
-if HTTP_MAX_CONCURRENCY < 0:
-    raise ImproperlyConfigured(_bad_http_slots)
-
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "portal.User"
 
@@ -374,39 +357,6 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
-
-# --- Garbage collector of the daphne process (portal/asgi.py) ------------------------
-# With 1,000+ sockets a process holds many long-lived objects, and CPython's default
-# thresholds (700, 10, 10) run a full collection every few seconds that stalls every
-# socket of the process for ~100-150 ms. (10000, 10, 100) makes full collections rare;
-# measured with bench/rooms_chat.py: p99 ~170-240 ms -> ~105-165 ms, same peak memory.
-try:
-    GC_THRESHOLDS = tuple(env.list("GC_THRESHOLDS", cast=int, default=[10_000, 10, 100]))
-except ValueError as error:
-    raise ImproperlyConfigured(
-        "GC_THRESHOLDS must be three whole numbers, e.g. 10000,10,100"
-    ) from error
-if len(GC_THRESHOLDS) != 3 or min(GC_THRESHOLDS) < 1:
-    raise ImproperlyConfigured("GC_THRESHOLDS must be three whole numbers, e.g. 10000,10,100")
-# ...and a full collection on a timer instead (portal/gc_timer.py): closed websockets
-# leave garbage in cycles that only a full collection frees; 0 turns the timer off...
-try:
-    GC_FULL_COLLECTION_SECONDS = env.float("GC_FULL_COLLECTION_SECONDS", default=60.0)
-except ValueError as error:
-    raise ImproperlyConfigured("GC_FULL_COLLECTION_SECONDS must be a number of seconds") from error
-if GC_FULL_COLLECTION_SECONDS < 0:
-    raise ImproperlyConfigured("GC_FULL_COLLECTION_SECONDS must be 0 (off) or more seconds")
-# ...once at least this many connections have ended since the last one (0: every time).
-try:
-    GC_FULL_COLLECTION_CONNECTIONS = env.int("GC_FULL_COLLECTION_CONNECTIONS", default=500)
-except ValueError as error:
-    raise ImproperlyConfigured(
-        "GC_FULL_COLLECTION_CONNECTIONS must be a whole number of connections"
-    ) from error
-if GC_FULL_COLLECTION_CONNECTIONS < 0:
-    raise ImproperlyConfigured(
-        "GC_FULL_COLLECTION_CONNECTIONS must be a whole number of connections (0 or more)"
-    )
 
 # --- Logging: ids, never message text -------------------------------------------------
 LOGGING = {
