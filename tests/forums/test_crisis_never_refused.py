@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from forums.live import protocol
+from forums.live import protocol, ratelimit
 from forums.live.errors import ServiceError
 from forums.models import Flag, Message, ModerationAction, Question, RoomOpenHours, WatchedWord
 from forums.qa import services as qa
@@ -142,7 +142,7 @@ def test_a_report_with_crisis_language_alerts_and_answers_with_the_resources(
     join(room, reporter)
     message, _ = send(room, member, ORDINARY)
     for _ in range(service.ACTION_LIMIT[0]):  # the reporter's action limit is used up
-        service.ratelimit.take("rooms.act", reporter.pk, limit=10**6, period=60)
+        ratelimit.take("rooms.act", reporter.pk, limit=10**6, period=60)
     with django_capture_on_commit_callbacks(execute=True):
         flag, info = service.flag_message(
             room,
