@@ -43,13 +43,11 @@ class QAConsumer(live.LiveConsumer):
         self.topic = session.topic
         self.as_moderator = wants_console
         self._checked_at = time.monotonic()
-        tags = {qa.MODERATORS if wants_console else qa.PUBLIC}
+        self.tags = qa.socket_tags(self.user, console=wants_console)
         if self.user is not None and self.user.is_authenticated:
-            tags.add(qa.user_tag(self.user.pk))
             self._presence = (self.user.pk, "", moderator)
         else:
             self._presence = None
-        self.tags = frozenset(tags)
 
     def _load(self, slug):
         session = QASession.objects.filter(slug=slug).first()
@@ -107,7 +105,7 @@ class QAConsumer(live.LiveConsumer):
 
     async def on_question_vote(self, frame):
         tally = await self._call(qa.vote, frame.question_id, frame.up)
-        self.hub.coalesce(self.topic, "qa.votes", frame.question_id)
+        self.hub.coalesce(self.topic, qa.VOTE_TALLIES, frame.question_id)
         if frame.client_ref:
             await self.send_frame(
                 protocol.ack_frame(frame.client_ref, frame.question_id, up=frame.up, votes=tally)

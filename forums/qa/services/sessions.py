@@ -1,0 +1,91 @@
+"""A session's life (scheduled, open, closed) and the lists pages show."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from forums import live
+from forums.live import errors, moderation
+from forums.live.errors import ServiceError
+from forums.models import QASession, Question
+from forums.qa.services.access import locked_session, require_moderator
+from forums.qa.services.snapshot import broadcast_question, session_data
+
+State = Question.State
+
+SESSION_STATE_ACTIONS = {
+    QASession.State.SCHEDULED: "schedule",
+    QASession.State.OPEN: "open",
+    QASession.State.CLOSED: "close",
+}
+
+
+def set_session_state(session_id, user, state):
+    """Open or close a session (a closed session can be reopened by a moderator), or put
+    it back to scheduled. The only way a session's state changes, from the console or
+    Wagtail admin: connected clients get the new state, and it is logged."""
+    if state not in SESSION_STATE_ACTIONS:
+        raise ServiceError(errors.INVALID, _("That is not a session state."))
+    with transaction.atomic():
+        session = locked_session(session_id)
+        require_moderator(user, session)
+        if session.state == state:
+            return session
+        if state == QASession.State.CLOSED:
+            # Clients only learn of an unpin from a question frame: send one per question,
+            # or they keep showing "now answering" on the closed archive.
+            pinned = Question.objects.select_for_update().filter(session=session, pinned=True)
+            for question in pinned:
+                question.pinned = False
+                question.save(update_fields=["pinned", "updated_at"])
+                broadcast_question(session, question, "question.updated", was_public=True)
+        session.state = state
+        session.save(update_fields=["state", "updated_at"])
+        moderation.record_action(
+            user,
+            SESSION_STATE_ACTIONS[state],
+            context=session.context,
+            target_type="qa_session",
+            target_id=session.pk,
+        )
+        live.broadcast_on_commit(
+            session.topic, {"type": "session.updated", "session": session_data(session)}
+        )
+        if session.lecture_id is not None:
+            from lectures.services import purge_published_pages
+
+            transaction.on_commit(purge_published_pages)
+    return session
+
+
+def public_questions(session, *, order="votes"):
+    """The session's published questions, the pinned one first, then by votes (or the
+    newest first): the participant page without JavaScript and the presenter view."""
+    queryset = Question.objects.filter(session=session, state__in=[State.VISIBLE, State.ANSWERED])
+    if order == "newest":
+        return queryset.order_by("-pinned", "-created_at", "-id")
+    return queryset.order_by("-pinned", "-vote_count", "created_at", "id")
+
+
+def answered_for_lecture(lecture):
+    """``[{question, answer}]`` answered in this lecture's sessions, for its page."""
+    questions = Question.objects.filter(session__lecture=lecture, state=State.ANSWERED).order_by(
+        "-vote_count", "answered_at", "id"
+    )
+    return [
+        {"question": question.text, "answer": question.answer or _("Answered live in the session.")}
+        for question in questions
+    ]
+
+
+def listed_sessions():
+    """``(open, upcoming, archives)`` for the /qa/ index and the home page."""
+    sessions = QASession.objects.select_related("lecture").order_by("starts_at", "id")
+    return (
+        [s for s in sessions if s.state == QASession.State.OPEN],
+        [s for s in sessions if s.state == QASession.State.SCHEDULED],
+        sorted(
+            (s for s in sessions if s.state == QASession.State.CLOSED),
+            key=lambda s: s.starts_at,
+            reverse=True,
+        ),
+    )
