@@ -3,11 +3,11 @@ before it is published."""
 
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from forums.live import errors, moderation
+from forums.live import errors
 from forums.live.errors import ServiceError
+from forums.live.moderation import moderator_action
 from forums.models import Question
 
 State = Question.State
@@ -52,9 +52,9 @@ def add_question_to_faq(question_id, page, user, *, question_text=None, answer_t
     """Append an answered question to the FAQ of ``page`` (a guide) as a NEW DRAFT revision
     and submit it to the page's workflow (clinical review); the live page is unchanged until
     a reviewer approves. A review that requested changes is resumed with the new draft; a
-    review already running keeps going with the entry in its latest draft. Logged as a
-    moderation action. Returns a :class:`FAQConversion` (the revision, and what happened
-    to the workflow)."""
+    review already running keeps going with the entry in its latest draft. A moderator
+    action (the editor must be able to edit the page), logged with its actor. Returns a
+    :class:`FAQConversion` (the revision, and what happened to the workflow)."""
     from django.template.defaultfilters import linebreaks_filter
     from wagtail.rich_text import RichText
 
@@ -62,17 +62,24 @@ def add_question_to_faq(question_id, page, user, *, question_text=None, answer_t
     if question.state != State.ANSWERED:
         raise ServiceError(errors.CONFLICT, _("Only answered questions can become FAQ entries."))
     page = page.specific
-    if not page.permissions_for_user(user).can_edit():
-        raise ServiceError(errors.FORBIDDEN, _("You cannot edit that page."))
-    if not hasattr(page, "body") or "faq" not in getattr(
-        page.body.stream_block, "child_blocks", {}
-    ):
-        raise ServiceError(errors.INVALID, _("That page has no FAQ section."))
-    question_text = (question_text or question.text).strip()[:300]
-    answer_text = (answer_text or question.answer).strip()
-    if not question_text or not answer_text:
-        raise ServiceError(errors.INVALID, _("An FAQ entry needs a question and a typed answer."))
-    with transaction.atomic():
+
+    def authorise(actor):
+        if not page.permissions_for_user(actor).can_edit():
+            raise ServiceError(errors.FORBIDDEN, _("You cannot edit that page."))
+
+    with moderator_action(
+        user, "faq", context=question.session.context, authorise=authorise
+    ) as record:
+        if not hasattr(page, "body") or "faq" not in getattr(
+            page.body.stream_block, "child_blocks", {}
+        ):
+            raise ServiceError(errors.INVALID, _("That page has no FAQ section."))
+        question_text = (question_text or question.text).strip()[:300]
+        answer_text = (answer_text or question.answer).strip()
+        if not question_text or not answer_text:
+            raise ServiceError(
+                errors.INVALID, _("An FAQ entry needs a question and a typed answer.")
+            )
         draft = page.get_latest_revision_as_object()
         entry = {"question": question_text, "answer": RichText(linebreaks_filter(answer_text))}
         body = list(draft.body)
@@ -93,12 +100,7 @@ def add_question_to_faq(question_id, page, user, *, question_text=None, answer_t
             draft.body[faq_index] = ("faq", value)
         revision = draft.save_revision(user=user, log_action=True)
         outcome = _submit_for_review(page, user)
-        moderation.record_action(
-            user,
-            "faq",
-            context=question.session.context,
-            target_type="question",
-            target_id=question.pk,
-            details={"page_id": page.pk, "revision_id": revision.pk, "workflow": outcome},
+        record.target(
+            "question", question.pk, page_id=page.pk, revision_id=revision.pk, workflow=outcome
         )
     return FAQConversion(revision, outcome)

@@ -1,10 +1,14 @@
 """What moderators do to questions: approve, reject, edit, pin, answer, hide.
 
-Each action checks the moderator with fresh data, locks the session and the question,
-changes the question, logs the action with its actor in the moderation log, and sends
-the question's new state to each audience after the commit. A closed session is not
-moderated (reopen it first). Refusals change nothing.
+Every action is a :func:`forums.live.moderation.moderator_action`: the moderator is
+checked with fresh data (and the moderator rate limit), then one transaction locks the
+session and the question, changes and saves the question, writes the audit record with
+its actor, and queues the question's new state for each audience, sent after the commit.
+A closed session is not moderated (reopen it first). A refusal changes and logs nothing.
 """
+
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
@@ -12,52 +16,69 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from forums.live import errors, moderation
+from forums.live import errors
 from forums.live.errors import ServiceError
+from forums.live.moderation import moderator_action
 from forums.models import Question
-from forums.qa.services.access import locked_question, locked_session, require_moderator
+from forums.qa.services.access import (
+    get_session,
+    locked_question,
+    locked_session,
+    require_moderator,
+)
 from forums.qa.services.snapshot import broadcast_question
 from portal import notifications
 
 State = Question.State
 
 
-def _purge_lecture_on_commit(session, question, was_public_answer):
-    """Learn pages are cached; answered questions appear on the lecture page."""
-    if session.lecture_id is None:
-        return
-    if question.state != State.ANSWERED and not was_public_answer:
-        return
-    from lectures.services import purge_published_pages
+def authorise_moderator(session):
+    """The ``authorise`` step of a moderator action in ``session``."""
 
-    transaction.on_commit(purge_published_pages)
+    def authorise(actor):
+        require_moderator(actor, session)
+
+    return authorise
 
 
-def _moderate(session_id, user, question_id, action, change, *, reason="", details=None):
-    """Lock, check, apply ``change(session, question)``, log, broadcast; return question."""
-    with transaction.atomic():
+@dataclass
+class QuestionAction:
+    """What the body of a :func:`question_action` works on."""
+
+    record: object  # the audit record (forums.live.moderation.ActionRecord)
+    session: object
+    question: Question
+
+
+@contextmanager
+def question_action(session_id, user, question_id, action, *, reason=""):
+    """A moderator action on one question of an open session.
+
+    Yields a :class:`QuestionAction` with the session and the question locked; the
+    ``with`` body checks the question's state and changes it (raising a
+    :class:`ServiceError` refuses, and nothing is saved or logged). Then the question is
+    saved, the audit record names it (and its author), its new state is queued for each
+    audience, and cached lecture pages are purged when an answer appears or goes.
+    """
+    session = get_session(session_id)
+    with moderator_action(
+        user, action, context=session.context, reason=reason, authorise=authorise_moderator(session)
+    ) as record:
         session = locked_session(session_id)
-        require_moderator(user, session)
         if session.is_closed:
             raise ServiceError(errors.CONFLICT, _("This session is closed; reopen it first."))
         question = locked_question(session, question_id)
         was_public = question.is_public
         was_answered = question.state == State.ANSWERED
-        extra = change(session, question) or {}
+        yield QuestionAction(record, session, question)
         question.save()
-        moderation.record_action(
-            user,
-            action,
-            context=session.context,
-            target_type="question",
-            target_id=question.pk,
-            subject=question.author,
-            reason=reason,
-            details={**(details or {}), **extra},
-        )
+        record.target("question", question.pk, subject=question.author)
         broadcast_question(session, question, "question.updated", was_public=was_public)
-        _purge_lecture_on_commit(session, question, was_answered)
-    return question
+        if session.lecture_id is not None and (question.state == State.ANSWERED or was_answered):
+            # Learn pages are cached; answered questions appear on the lecture page.
+            from lectures.services import purge_published_pages
+
+            transaction.on_commit(purge_published_pages)
 
 
 def _require_state(question, *states):
@@ -70,82 +91,79 @@ def _require_state(question, *states):
 
 
 def approve_question(session_id, user, question_id):
-    """Publish a pending question."""
-
-    def change(session, question):
-        _require_state(question, State.PENDING)
-        question.state = State.VISIBLE
-
-    return _moderate(session_id, user, question_id, "approve", change)
+    """Publish a pending question: it joins every participant's list."""
+    with question_action(session_id, user, question_id, "approve") as act:
+        _require_state(act.question, State.PENDING)
+        act.question.state = State.VISIBLE
+    return act.question
 
 
 def reject_question(session_id, user, question_id, reason=""):
-    """Refuse a pending question; its author sees the reason."""
-
-    def change(session, question):
-        _require_state(question, State.PENDING)
-        question.state = State.REJECTED
-        question.rejection_reason = (reason or "").strip()[:300]
-
-    return _moderate(session_id, user, question_id, "reject", change, reason=reason)
+    """Refuse a pending question; only its author sees it, with the reason."""
+    with question_action(session_id, user, question_id, "reject", reason=reason) as act:
+        _require_state(act.question, State.PENDING)
+        act.question.state = State.REJECTED
+        act.question.rejection_reason = (reason or "").strip()[:300]
+    return act.question
 
 
 def edit_question(session_id, user, question_id, text, *, approve=False):
-    """Correct a question's text (typos, identifying details) before or after approving;
-    the edit is logged (lengths only: the log never holds what families typed)."""
+    """Correct a pending or visible question's text (typos, identifying details), and
+    publish it at once when ``approve``; the edit is logged with lengths only (the log
+    never holds what families typed)."""
     text = (text or "").strip()
     if not text:
         raise ServiceError(
             errors.INVALID, _("The question cannot be empty."), fields={"text": _("Required.")}
         )
-
-    def change(session, question):
-        _require_state(question, State.PENDING, State.VISIBLE)
-        if len(text) > session.max_question_length:
+    with question_action(session_id, user, question_id, "edit") as act:
+        _require_state(act.question, State.PENDING, State.VISIBLE)
+        if len(text) > act.session.max_question_length:
             raise ServiceError(
                 errors.INVALID,
-                _("Keep it under %(limit)s characters.") % {"limit": session.max_question_length},
+                _("Keep it under %(limit)s characters.")
+                % {"limit": act.session.max_question_length},
                 fields={"text": _("Too long.")},
             )
-        before = len(question.text)
-        question.text = text
-        if approve and question.state == State.PENDING:
-            question.state = State.VISIBLE
-        return {"length_before": before, "length_after": len(text), "approved": approve}
-
-    return _moderate(session_id, user, question_id, "edit", change)
+        before = len(act.question.text)
+        act.question.text = text
+        if approve and act.question.state == State.PENDING:
+            act.question.state = State.VISIBLE
+        act.record.details.update(length_before=before, length_after=len(text), approved=approve)
+    return act.question
 
 
 def pin_question(session_id, user, question_id, pinned=True):
-    """Mark a visible question "now answering" (unpinning any other), or unpin it."""
-
-    def change(session, question):
+    """Mark a visible question "now answering" (unpinning any other, whose frames go
+    out too: at most one question is pinned), or unpin it."""
+    action = "pin" if pinned else "unpin"
+    with question_action(session_id, user, question_id, action) as act:
         if pinned:
-            _require_state(question, State.VISIBLE)
-            others = Question.objects.filter(session=session, pinned=True).exclude(pk=question.pk)
+            _require_state(act.question, State.VISIBLE)
+            others = Question.objects.filter(session=act.session, pinned=True).exclude(
+                pk=act.question.pk
+            )
             for other in others.select_for_update():
                 other.pinned = False
                 other.save(update_fields=["pinned", "updated_at"])
-                broadcast_question(session, other, "question.updated", was_public=True)
-        question.pinned = pinned
-
-    return _moderate(session_id, user, question_id, "pin" if pinned else "unpin", change)
+                broadcast_question(act.session, other, "question.updated", was_public=True)
+        act.question.pinned = pinned
+    return act.question
 
 
 def answer_question(session_id, user, question_id, answer=""):
-    """Mark a visible question answered, with the moderator's optional typed answer; the
-    author is emailed the answer once, in the same transaction, if they chose to be."""
-
-    def change(session, question):
-        _require_state(question, State.VISIBLE, State.ANSWERED)
-        question.state = State.ANSWERED
-        question.pinned = False
-        question.answer = (answer or "").strip()
-        question.answered_at = timezone.now()
-        _email_the_answer(session, question)
-        return {"typed_answer": bool(question.answer)}
-
-    return _moderate(session_id, user, question_id, "answer", change)
+    """Mark a visible question answered (and unpinned), with the moderator's optional
+    typed answer, or correct the answer of an answered one; the author is emailed the
+    answer once, in the same transaction, if they chose to be."""
+    with question_action(session_id, user, question_id, "answer") as act:
+        _require_state(act.question, State.VISIBLE, State.ANSWERED)
+        act.question.state = State.ANSWERED
+        act.question.pinned = False
+        act.question.answer = (answer or "").strip()
+        act.question.answered_at = timezone.now()
+        _email_the_answer(act.session, act.question)
+        act.record.details["typed_answer"] = bool(act.question.answer)
+    return act.question
 
 
 def _email_the_answer(session, question):
@@ -178,12 +196,11 @@ def _email_the_answer(session, question):
 
 
 def hide_question(session_id, user, question_id, reason=""):
-    """Take a published question off the list (it becomes "not published")."""
-
-    def change(session, question):
-        _require_state(question, State.VISIBLE, State.ANSWERED)
-        question.state = State.REJECTED
-        question.pinned = False
-        question.rejection_reason = (reason or "").strip()[:300]
-
-    return _moderate(session_id, user, question_id, "hide", change, reason=reason)
+    """Take a published question off the list (it becomes "not published"); its author
+    still sees it, with the reason."""
+    with question_action(session_id, user, question_id, "hide", reason=reason) as act:
+        _require_state(act.question, State.VISIBLE, State.ANSWERED)
+        act.question.state = State.REJECTED
+        act.question.pinned = False
+        act.question.rejection_reason = (reason or "").strip()[:300]
+    return act.question

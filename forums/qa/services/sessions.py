@@ -4,10 +4,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from forums import live
-from forums.live import errors, moderation
+from forums.live import errors
 from forums.live.errors import ServiceError
+from forums.live.moderation import moderator_action
 from forums.models import QASession, Question
-from forums.qa.services.access import locked_session, require_moderator
+from forums.qa.services.access import get_session, locked_session
+from forums.qa.services.moderation import authorise_moderator
 from forums.qa.services.snapshot import broadcast_question, session_data
 
 State = Question.State
@@ -19,41 +21,50 @@ SESSION_STATE_ACTIONS = {
 }
 
 
+class _AlreadyInState(Exception):
+    """Leaves a session action that has nothing to do: its transaction ends without an
+    audit record or a frame."""
+
+
 def set_session_state(session_id, user, state):
     """Open or close a session (a closed session can be reopened by a moderator), or put
     it back to scheduled. The only way a session's state changes, from the console or
-    Wagtail admin: connected clients get the new state, and it is logged."""
+    Wagtail admin: a moderator action (checked, locked, logged with its actor); connected
+    clients get the new state, and a question pinned when the session closes is unpinned
+    (with its frames). Setting the state it already has changes and logs nothing."""
     if state not in SESSION_STATE_ACTIONS:
         raise ServiceError(errors.INVALID, _("That is not a session state."))
-    with transaction.atomic():
-        session = locked_session(session_id)
-        require_moderator(user, session)
-        if session.state == state:
-            return session
-        if state == QASession.State.CLOSED:
-            # Clients only learn of an unpin from a question frame: send one per question,
-            # or they keep showing "now answering" on the closed archive.
-            pinned = Question.objects.select_for_update().filter(session=session, pinned=True)
-            for question in pinned:
-                question.pinned = False
-                question.save(update_fields=["pinned", "updated_at"])
-                broadcast_question(session, question, "question.updated", was_public=True)
-        session.state = state
-        session.save(update_fields=["state", "updated_at"])
-        moderation.record_action(
+    session = get_session(session_id)
+    try:
+        with moderator_action(
             user,
             SESSION_STATE_ACTIONS[state],
             context=session.context,
-            target_type="qa_session",
-            target_id=session.pk,
-        )
-        live.broadcast_on_commit(
-            session.topic, {"type": "session.updated", "session": session_data(session)}
-        )
-        if session.lecture_id is not None:
-            from lectures.services import purge_published_pages
+            authorise=authorise_moderator(session),
+        ) as record:
+            session = locked_session(session_id)
+            if session.state == state:
+                raise _AlreadyInState
+            if state == QASession.State.CLOSED:
+                # Clients only learn of an unpin from a question frame: send one per
+                # question, or they keep showing "now answering" on the closed archive.
+                pinned = Question.objects.select_for_update().filter(session=session, pinned=True)
+                for question in pinned:
+                    question.pinned = False
+                    question.save(update_fields=["pinned", "updated_at"])
+                    broadcast_question(session, question, "question.updated", was_public=True)
+            session.state = state
+            session.save(update_fields=["state", "updated_at"])
+            record.target("qa_session", session.pk)
+            live.broadcast_on_commit(
+                session.topic, {"type": "session.updated", "session": session_data(session)}
+            )
+            if session.lecture_id is not None:
+                from lectures.services import purge_published_pages
 
-            transaction.on_commit(purge_published_pages)
+                transaction.on_commit(purge_published_pages)
+    except _AlreadyInState:
+        pass
     return session
 
 
