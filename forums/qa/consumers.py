@@ -82,11 +82,12 @@ class QAConsumer(live.LiveConsumer):
         return self._presence
 
     async def snapshot(self):
-        frame = await database_sync_to_async(qa.snapshot)(
-            self.session_id, self.user, as_moderator=self.as_moderator
+        return await database_sync_to_async(qa.snapshot)(
+            self.session_id,
+            self.user,
+            as_moderator=self.as_moderator,
+            presence=self.hub.presence(self.topic)["count"],
         )
-        frame["presence"] = self.hub.presence(self.topic)["count"]
-        return frame
 
     async def _call(self, function, *args, **kwargs):
         return await database_sync_to_async(function)(self.session_id, self.user, *args, **kwargs)
@@ -96,19 +97,25 @@ class QAConsumer(live.LiveConsumer):
         question, verdict, _created = await self._call(
             qa.ask_question, frame.text, anonymous=frame.anonymous, client_ref=frame.client_ref
         )
-        extra = {"state": question.state}
+        extra = {}
         if question.urgent:
             extra["crisis"] = True
         if verdict is not None and verdict.explanation:
             extra["notice"] = verdict.explanation
-        await self.send_frame(protocol.ack_frame(frame.client_ref, question.pk, **extra))
+        await self.send_frame(
+            qa_protocol.QAAckFrame(
+                client_ref=frame.client_ref, id=question.pk, state=question.state, **extra
+            )
+        )
 
     async def on_question_vote(self, frame):
         tally = await self._call(qa.vote, frame.question_id, frame.up)
         self.hub.coalesce(self.topic, qa.VOTE_TALLIES, frame.question_id)
         if frame.client_ref:
             await self.send_frame(
-                protocol.ack_frame(frame.client_ref, frame.question_id, up=frame.up, votes=tally)
+                qa_protocol.QAAckFrame(
+                    client_ref=frame.client_ref, id=frame.question_id, up=frame.up, votes=tally
+                )
             )
 
     # --- moderators (the service checks the permission on every frame) ----------------
@@ -122,7 +129,7 @@ class QAConsumer(live.LiveConsumer):
                 return
             raise
         if frame.client_ref:
-            await self.send_frame(protocol.ack_frame(frame.client_ref, result.pk))
+            await self.send_frame(qa_protocol.QAAckFrame(client_ref=frame.client_ref, id=result.pk))
 
     async def on_question_approve(self, frame):
         await self._moderated(frame, qa.approve_question, frame.question_id)

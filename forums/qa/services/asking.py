@@ -10,6 +10,7 @@ from forums import live, screening
 from forums.live import errors, moderation, ratelimit
 from forums.live.errors import ServiceError
 from forums.models import ANONYMOUS_NAME, Question, QuestionVote
+from forums.qa.protocol import QuestionUpdatedFrame, VoteTally
 from forums.qa.services.access import (
     display_name,
     get_session,
@@ -94,7 +95,7 @@ def ask_question(session_id, user, text, *, anonymous=False, client_ref=None):
                 screening_reasons=list(verdict.reasons),
                 client_ref=client_ref,
             )
-            broadcast_question(session, question, "question.added", was_public=False)
+            broadcast_question(session, question, was_public=False, new=True)
             if verdict.crisis:
                 _alert_session_moderators(session, question)
     except IntegrityError:
@@ -162,10 +163,10 @@ def vote_tallies(topic, question_ids):
     rows = Question.objects.filter(
         pk__in=question_ids, state__in=[State.VISIBLE, State.ANSWERED]
     ).values_list("pk", "vote_count")
-    questions = [{"id": pk, "votes": votes} for pk, votes in rows]
+    questions = [VoteTally(id=pk, votes=votes) for pk, votes in rows]
     if not questions:
         return None
-    return {"type": "question.updated", "questions": questions}
+    return QuestionUpdatedFrame(questions=questions)
 
 
 live.register_coalescer(VOTE_TALLIES, vote_tallies, interval=0.25)

@@ -73,7 +73,7 @@ def question_action(session_id, user, question_id, action, *, reason=""):
         yield QuestionAction(record, session, question)
         question.save()
         record.target("question", question.pk, subject=question.author)
-        broadcast_question(session, question, "question.updated", was_public=was_public)
+        broadcast_question(session, question, was_public=was_public)
         if session.lecture_id is not None and (question.state == State.ANSWERED or was_answered):
             # Learn pages are cached; answered questions appear on the lecture page.
             from lectures.services import purge_published_pages
@@ -146,7 +146,7 @@ def pin_question(session_id, user, question_id, pinned=True):
             for other in others.select_for_update():
                 other.pinned = False
                 other.save(update_fields=["pinned", "updated_at"])
-                broadcast_question(act.session, other, "question.updated", was_public=True)
+                broadcast_question(act.session, other, was_public=True)
         act.question.pinned = pinned
     return act.question
 

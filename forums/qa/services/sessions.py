@@ -8,9 +8,10 @@ from forums.live import errors
 from forums.live.errors import ServiceError
 from forums.live.moderation import moderator_action
 from forums.models import QASession, Question
+from forums.qa.protocol import SessionUpdatedFrame
 from forums.qa.services.access import get_session, locked_session
 from forums.qa.services.moderation import authorise_moderator
-from forums.qa.services.snapshot import broadcast_question, session_data
+from forums.qa.services.snapshot import broadcast_question, session_view
 
 State = Question.State
 
@@ -52,12 +53,12 @@ def set_session_state(session_id, user, state):
                 for question in pinned:
                     question.pinned = False
                     question.save(update_fields=["pinned", "updated_at"])
-                    broadcast_question(session, question, "question.updated", was_public=True)
+                    broadcast_question(session, question, was_public=True)
             session.state = state
             session.save(update_fields=["state", "updated_at"])
             record.target("qa_session", session.pk)
             live.broadcast_on_commit(
-                session.topic, {"type": "session.updated", "session": session_data(session)}
+                session.topic, SessionUpdatedFrame(session=session_view(session))
             )
             if session.lecture_id is not None:
                 from lectures.services import purge_published_pages
