@@ -44,8 +44,13 @@ lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# Both cores (the machines here have two): pytest-xdist runs the suite in this many
+# worker processes, each with its own test database, Redis prefix and ports; a browser
+# test class stays on one worker (--dist loadgroup). TEST_WORKERS=0: one process.
+TEST_WORKERS ?= 2
+
 test: install-test lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Regenerate the lock files after changing pyproject.toml.
 lock: | $(BIN)/python

@@ -158,6 +158,12 @@ AUTH_USER_MODEL = "portal.User"
 # --- Redis: channel layer and cache ---------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="portal")
+# Test runs only: each pytest-xdist worker (gw0, gw1, ...) keeps cache keys and channel
+# names of its own, so workers sharing one Redis never see each other's rate limits or
+# groups. A server a test starts inherits the worker's variable and its prefix.
+_test_worker = env.str("PYTEST_XDIST_WORKER", default="")
+if _test_worker and not CACHE_KEY_PREFIX.endswith(f"-{_test_worker}"):
+    CACHE_KEY_PREFIX = f"{CACHE_KEY_PREFIX}-{_test_worker}"
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {

@@ -1,13 +1,28 @@
 """Fixtures shared by every app's tests."""
 
 import pytest
-from allauth.account.models import EmailAddress
+from channels.testing import ChannelsLiveServerTestCase
 from django.conf import settings
 from django.core.cache import cache
 
-from portal import services
+from tests.factories import (
+    PASSWORD,
+    STAFF_FACTORIES,
+    FamilyMemberFactory,
+    StaffFactory,
+    SuperuserFactory,
+)
 
-PASSWORD = "a-Long-test-passphrase-42"
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """Under pytest-xdist (``make test``: ``--dist loadgroup``) the tests of one live-server
+    class (the browser tests) run on one worker: the class starts one daphne and one
+    Chromium for all of its tests."""
+    for item in items:
+        cls = getattr(item, "cls", None)
+        if cls is not None and issubclass(cls, ChannelsLiveServerTestCase):
+            item.add_marker(pytest.mark.xdist_group(f"{cls.__module__}.{cls.__qualname__}"))
 
 
 def _clear_portal_cache():
@@ -37,20 +52,12 @@ def password():
 
 @pytest.fixture
 def make_family_member(db):
-    """Create a verified family member with a profile, as sign-up would."""
-    from portal.models import User
-
-    counter = {"n": 0}
+    """Create a verified family member with a profile, as sign-up would
+    (``tests.factories.FamilyMemberFactory``)."""
 
     def make(email=None, display_name=None, **profile):
-        counter["n"] += 1
-        n = counter["n"]
-        user = User.objects.create_user(email=email or f"family{n}@example.test", password=PASSWORD)
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-        services.register_family_member(
-            user, display_name=display_name or f"Test Family {n}x", **profile
-        )
-        return user
+        named = {"email": email, "display_name": display_name}
+        return FamilyMemberFactory(**{k: v for k, v in named.items() if v}, **profile)
 
     return make
 
@@ -62,19 +69,19 @@ def family_member(make_family_member):
 
 @pytest.fixture
 def make_staff(db):
-    from django.contrib.auth.models import Group
-
-    from portal.models import User
+    """Create a verified staff account (no profile) in ``role``."""
 
     def make(role, email=None):
-        user = User.objects.create_user(
-            email=email or f"{role.split()[0].lower()}@staff.example.test", password=PASSWORD
-        )
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-        user.groups.add(Group.objects.get(name=role))
-        return user
+        factory = STAFF_FACTORIES.get(role, StaffFactory)
+        return factory(roles=[role], **({"email": email} if email else {}))
 
     return make
+
+
+@pytest.fixture
+def superuser(db):
+    """An administrator (``is_superuser``), with a verified address."""
+    return SuperuserFactory()
 
 
 @pytest.fixture(autouse=True, scope="session")

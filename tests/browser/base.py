@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 from email.parser import BytesParser
 from pathlib import Path
 
-from allauth.account.models import EmailAddress
 from asgiref.sync import SyncToAsync
 from axe_playwright_python.sync_playwright import Axe
 from channels.layers import channel_layers
@@ -25,9 +24,9 @@ from django.db import connections
 from django.test.utils import override_settings
 from playwright.sync_api import sync_playwright
 
-from portal import services
-from portal.models import User
 from tests.browser.conftest import find_chromium
+from tests.factories import PASSWORD, FamilyMemberFactory
+from tests.sessions import browser_cookie
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -44,7 +43,6 @@ AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": WCAG_TAGS},
     "resultTypes": ["violations"],
 }
-PASSWORD = "a-Long-test-passphrase-42"
 MAIL_SEPARATOR = b"\n" + b"-" * 79 + b"\n"
 
 
@@ -224,10 +222,7 @@ class PortalBrowserTestCase(ChannelsLiveServerTestCase):
             time.sleep(0.1)
 
     def create_verified_member(self, email, display_name):
-        user = User.objects.create_user(email=email, password=PASSWORD)
-        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
-        services.register_family_member(user, display_name=display_name)
-        return user
+        return FamilyMemberFactory(email=email, display_name=display_name)
 
     def log_in(self, page, email, password=PASSWORD):
         page.goto(self.url("/accounts/login/"))
@@ -235,6 +230,11 @@ class PortalBrowserTestCase(ChannelsLiveServerTestCase):
         page.locator("#id_password").fill(password)
         page.locator("main form").get_by_role("button", name="Log in", exact=True).click()
         page.wait_for_url(self.url("/my-account/"))
+
+    def log_in_as(self, page, user):
+        """Log ``user`` in by a session cookie, without the log-in form: for tests of
+        what comes after logging in (test_foundation.py drives the form itself)."""
+        page.context.add_cookies([browser_cookie(user, self.live_server_url)])
 
     def assert_pages_pass_audit(self, page, pages, *, max_width=None):
         """Open each of ``pages`` (label: function(page)) in ``page`` and audit it.

@@ -127,7 +127,7 @@ class FoundationInChromiumTests(PortalBrowserTestCase):
     def test_signed_in_pages_have_no_wcag_violations_on_a_phone(self):
         member = self.create_verified_member("member@example.test", "Steady Star")
         page = self.open_page()
-        self.log_in(page, "member@example.test")
+        self.log_in_as(page, member)
 
         def open_my_account(page):
             page.goto(self.url("/my-account/"))

@@ -55,11 +55,8 @@ def test_a_family_member_cannot_reach_a_roster(client, family_member, roster_eve
     assert response.status_code in (302, 403)
 
 
-def test_a_superuser_sees_the_roster(client, roster_event):
-    from portal.models import User
-
-    admin = User.objects.create_superuser(email="root@example.test", password="x" * 12)
-    client.force_login(admin)
+def test_a_superuser_sees_the_roster(client, superuser, roster_event):
+    client.force_login(superuser)
     assert client.get(reverse("events_roster", args=[roster_event.pk])).status_code == 200
 
 

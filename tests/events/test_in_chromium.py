@@ -35,16 +35,16 @@ class EventsInChromiumTests(PortalBrowserTestCase):
 
     def test_a_waitlisted_family_is_confirmed_when_another_cancels(self):
         event = self.make_event()
-        self.create_verified_member("first@example.test", "Early Bird")
-        self.create_verified_member("second@example.test", "Patient Heron")
+        early = self.create_verified_member("first@example.test", "Early Bird")
+        patient = self.create_verified_member("second@example.test", "Patient Heron")
 
         first = self.open_page()
-        self.log_in(first, "first@example.test")
+        self.log_in_as(first, early)
         self.sign_up(first, event, 2)
         expect(first.get_by_role("status")).to_contain_text("You're confirmed")
 
         second = self.open_page()
-        self.log_in(second, "second@example.test")
+        self.log_in_as(second, patient)
         page = second
         page.goto(self.url("/events/"))
         expect(page.get_by_role("main")).to_contain_text("Waitlist open")
@@ -100,23 +100,23 @@ class EventsInChromiumTests(PortalBrowserTestCase):
 
     def test_events_pages_have_no_wcag_violations_on_a_phone(self):
         event = self.make_event(capacity_people=10)
-        self.create_verified_member("audit@example.test", "Calm Lake")
+        member = self.create_verified_member("audit@example.test", "Calm Lake")
         page = self.open_page()
-        self.log_in(page, "audit@example.test")
+        self.log_in_as(page, member)
         self.assert_pages_pass_audit(page, self.events_pages(event))
 
     def test_events_pages_at_320px_do_not_scroll_sideways(self):
         event = self.make_event(capacity_people=10)
-        self.create_verified_member("narrow@example.test", "Small Screen")
+        member = self.create_verified_member("narrow@example.test", "Small Screen")
         page = self.open_page(viewport=NARROW)
-        self.log_in(page, "narrow@example.test")
+        self.log_in_as(page, member)
         self.assert_pages_pass_audit(page, self.events_pages(event), max_width=NARROW["width"])
 
     def test_signing_up_works_with_the_keyboard_only(self):
         event = self.make_event(capacity_people=10)
-        self.create_verified_member("keys@example.test", "Key Person")
+        member = self.create_verified_member("keys@example.test", "Key Person")
         page = self.open_page()
-        self.log_in(page, "keys@example.test")
+        self.log_in_as(page, member)
         page.goto(self.url(f"/events/{event.pk}/"))
         party = page.get_by_label("How many people are coming, including you?")
         party.focus()

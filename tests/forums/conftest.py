@@ -1,7 +1,6 @@
 """Fixtures for the forums tests: real daphne processes sharing Redis."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -10,26 +9,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+
+from tests.servers import database_url, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _database_url():
-    """The URL of the database the tests are using right now (the test database)."""
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{db['NAME']}"
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = f"{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"
-    return f"postgres://{user}{password}@{host}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -44,7 +27,7 @@ def daphne_processes(transactional_db):
         pytest.skip("two processes share live updates only through Redis (set REDIS_URL)")
     env = {
         **os.environ,
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "REDIS_URL": settings.REDIS_URL,
         "CACHE_KEY_PREFIX": settings.CACHE_KEY_PREFIX,
         "DEBUG": "true",
@@ -55,7 +38,7 @@ def daphne_processes(transactional_db):
     processes, addresses = [], []
     try:
         for _ in range(2):
-            port = _free_port()
+            port = free_port()
             processes.append(
                 subprocess.Popen(
                     [
@@ -73,7 +56,9 @@ def daphne_processes(transactional_db):
                 )
             )
             addresses.append(f"127.0.0.1:{port}")
-        deadline = time.monotonic() + 30
+        # Each process trains the screening model before it listens (~10 s alone); two
+        # at once beside the other test worker take several times that.
+        deadline = time.monotonic() + 120
         for process, address in zip(processes, addresses, strict=True):
             while True:
                 if process.poll() is not None:
@@ -83,7 +68,12 @@ def daphne_processes(transactional_db):
                         break
                 except OSError:
                     if time.monotonic() > deadline:
-                        raise RuntimeError(f"daphne at {address} did not start") from None
+                        process.terminate()
+                        output = process.communicate(timeout=10)[1]
+                        raise RuntimeError(
+                            f"daphne at {address} did not start: "
+                            + output.decode(errors="replace")[-2000:]
+                        ) from None
                     time.sleep(0.2)
         yield addresses
     finally:

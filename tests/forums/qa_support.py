@@ -1,39 +1,46 @@
-"""Helpers shared by the live Q&A tests: accounts, sessions and connected sockets."""
+"""Helpers shared by the live Q&A tests: accounts, sessions and connected sockets.
+
+Accounts come from ``tests.factories``, sockets from ``tests.sockets`` and session
+cookies from ``tests.sessions``; the names here are kept for the tests that import them.
+"""
 
 from datetime import timedelta
 
-from allauth.account.models import EmailAddress
-from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.conf import settings
 from django.contrib.auth.models import Group
-from django.test import Client
 from django.utils import timezone
 
 from forums.models import QASession, Question
-from portal import roles, services
-from portal.models import User
+from portal import roles
+from tests import sessions
+from tests.factories import PASSWORD, FamilyMemberFactory
+from tests.sockets import nothing_of, open_socket, receive_snapshot, receive_until
 
-PASSWORD = "a-Long-test-passphrase-42"
-_counter = {"n": 0}
+__all__ = [
+    "PASSWORD",
+    "connect",
+    "make_member",
+    "make_moderator",
+    "make_question",
+    "make_session",
+    "nothing_of",
+    "receive_until",
+    "session_cookie",
+]
 
 
 def make_member(display_name=None, *, role=None):
-    _counter["n"] += 1
-    n = _counter["n"]
-    # A transactional test's flush removes the role groups the migrations made.
+    """A verified family member with a profile, in ``role`` too when one is given."""
+    # A transactional test's flush removes the role groups the migrations made; code
+    # under test looks them up.
     for name in roles.ALL_ROLES:
         Group.objects.get_or_create(name=name)
-    user = User.objects.create_user(email=f"qa{n}@example.test", password=PASSWORD)
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    services.register_family_member(user, display_name=display_name or f"Asker Number {n}x")
-    if role is not None:
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-    return user
+    fields = {"display_name": display_name} if display_name else {}
+    return FamilyMemberFactory(roles=[role] if role else [], **fields)
 
 
 def make_moderator(display_name=None):
-    return make_member(display_name or f"Clinician Mod {_counter['n'] + 1}x", role=roles.MODERATORS)
+    """A moderator who also has a family profile (a display name), as in the demo."""
+    return make_member(display_name, role=roles.MODERATORS)
 
 
 def make_session(slug="family-night", **fields):
@@ -52,52 +59,14 @@ def make_question(session, author, text="How do we help at home?", **fields):
 
 
 def session_cookie(user):
-    client = Client()
-    client.force_login(user)
-    return client.cookies[settings.SESSION_COOKIE_NAME].value
+    """The session cookie's value (without its name) of a logged-in ``user``."""
+    return sessions.session_key(user)
 
 
 async def connect(slug, user=None, *, console=False, expect_snapshot=True):
     """A socket on portal.asgi (Origin and session cookie as a browser sends them)."""
-    from portal.asgi import application
-
-    headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
-    if user is not None:
-        cookie = await sync_to_async(session_cookie)(user)
-        headers.append((b"cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}".encode()))
     path = f"/ws/qa/{slug}/" + ("?view=moderate" if console else "")
-    communicator = WebsocketCommunicator(application, path, headers=headers)
-    connected, _ = await communicator.connect()
-    assert connected
+    communicator = await open_socket(path, user)
     if expect_snapshot:
-        snapshot = await communicator.receive_json_from(timeout=5)
-        assert snapshot["type"] == "snapshot", snapshot
-        communicator.snapshot = snapshot
+        await receive_snapshot(communicator)
     return communicator
-
-
-async def receive_until(communicator, frame_type, timeout=5, where=None):
-    """The next frame of ``frame_type`` (matching ``where``), skipping others."""
-    while True:
-        frame = await communicator.receive_json_from(timeout=timeout)
-        if frame["type"] == frame_type and (where is None or where(frame)):
-            return frame
-
-
-async def nothing_of(communicator, frame_type, timeout=0.6):
-    """True when no ``frame_type`` frame arrives within ``timeout`` seconds (other frames
-    are consumed; the socket stays open, unlike a timed-out ``receive_output``)."""
-    import asyncio
-    import json
-
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while (remaining := deadline - loop.time()) > 0:
-        try:
-            message = await asyncio.wait_for(communicator.output_queue.get(), remaining)
-        except TimeoutError:
-            return True
-        if message.get("type") == "websocket.send":
-            if json.loads(message["text"]).get("type") == frame_type:
-                return False
-    return True

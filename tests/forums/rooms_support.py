@@ -1,14 +1,16 @@
-"""Helpers for the peer-room tests: rooms, members, moderators and socket clients."""
+"""Helpers for the peer-room tests: rooms, members, moderators and socket clients.
 
-from importlib import import_module
+Session cookies and the Origin header come from ``tests.sessions`` and
+``tests.sockets``; the names here are kept for the tests that import them.
+"""
 
-from django.conf import settings
-from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.utils import timezone
 
 from forums.models import Room, RoomMembership
+from tests.sessions import session_cookie
+from tests.sockets import ORIGIN
 
-ORIGIN = (b"origin", b"http://localhost")
+__all__ = ["ORIGIN", "join", "make_room", "session_cookie"]
 
 
 def make_room(slug="parents", **fields):
@@ -23,13 +25,3 @@ def join(room, user, **fields):
         setattr(membership, name, value)
     membership.save()
     return membership
-
-
-def session_cookie(user):
-    engine = import_module(settings.SESSION_ENGINE)
-    session = engine.SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from portal import roles
 from portal.models import Profile, User
+from tests.factories import AccountFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -226,7 +227,7 @@ def test_every_new_sign_up_is_only_a_family_member(client):
 def test_sign_up_racing_for_a_name_gets_a_numbered_variant_not_an_error(family_member):
     from portal import services
 
-    late = User.objects.create_user(email="late@example.test", password="x-Long-pass-123")
+    late = AccountFactory(email="late@example.test")
     profile = services.register_family_member(
         late, display_name="Hopeful Mom", allow_numbered_variant=True
     )
@@ -236,7 +237,7 @@ def test_sign_up_racing_for_a_name_gets_a_numbered_variant_not_an_error(family_m
 def test_registering_a_taken_name_without_variants_changes_nothing(family_member):
     from portal import services
 
-    late = User.objects.create_user(email="late@example.test", password="x-Long-pass-123")
+    late = AccountFactory(email="late@example.test")
     with pytest.raises(services.DisplayNameTaken):
         services.register_family_member(late, display_name="hopeful mom")
     assert not Profile.objects.filter(user=late).exists()

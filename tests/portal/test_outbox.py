@@ -174,15 +174,13 @@ def test_a_task_run_twice_sends_once(django_capture_on_commit_callbacks):
 
 
 def test_staff_see_failed_mail_in_admin_and_families_and_moderators_do_not(
-    client, make_staff, family_member, django_capture_on_commit_callbacks
+    client, superuser, make_staff, family_member, django_capture_on_commit_callbacks
 ):
     from portal import roles
-    from portal.models import User
 
     with override_settings(MAIL_MAX_ATTEMPTS=1), mail_server_down():
         queue(django_capture_on_commit_callbacks, kind="registration_promoted")
-    admin = User.objects.create_superuser(email="root@example.test", password="x" * 20)
-    client.force_login(admin)
+    client.force_login(superuser)
     listing = client.get(reverse("outgoing_mail:index"), {"status": "failed"})
     assert listing.status_code == 200
     page = listing.content.decode()

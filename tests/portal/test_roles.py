@@ -59,11 +59,10 @@ def test_coordinator_sees_admin_but_not_the_user_list(client, make_staff):
     assert client.get(reverse("wagtailusers_users:index")).status_code in (302, 403)
 
 
-def test_administrator_creates_a_staff_account_with_a_role_in_wagtail_admin(client, db):
+def test_administrator_creates_a_staff_account_with_a_role_in_wagtail_admin(client, superuser):
     from portal.models import User
 
-    admin = User.objects.create_superuser(email="root@example.test", password="x-Long-pass-99")
-    client.force_login(admin)
+    client.force_login(superuser)
     moderators = Group.objects.get(name=roles.MODERATORS)
 
     response = client.post(

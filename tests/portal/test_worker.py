@@ -22,7 +22,7 @@ from events import services
 from events.models import Event, EventKind
 from portal import outbox
 from portal.models import OutgoingMail, OutgoingMailStatus
-from tests.forums.conftest import _database_url, _free_port
+from tests.servers import database_url, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": []}}
@@ -88,7 +88,7 @@ def start_worker():
     def start(smtp_port):
         env = {
             **os.environ,
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "DEBUG": "true",
             "TASKS_BACKEND": "database",
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
@@ -158,7 +158,7 @@ def test_a_promotion_mail_waits_while_the_mail_server_is_down_and_arrives_once(
     services.cancel_registration(holder)  # the waiting family is promoted
     promotion = OutgoingMail.objects.get(kind="registration_promoted")
     assert promotion.to == [families[1].email]
-    port = _free_port()
+    port = free_port()
     worker = start_worker(port)  # nothing listens on the port: the mail server is down
 
     def promotion_failed_twice():
@@ -195,7 +195,7 @@ def test_a_worker_killed_mid_batch_is_replaced_and_every_mail_goes_out_exactly_o
     addresses = [f"family{n}@example.test" for n in range(10)]
     for address in addresses:
         outbox.queue_mail(kind="test", subject="Your seat", body="A seat is yours.", to=[address])
-    port = _free_port()
+    port = free_port()
     with SmtpServer(port) as mailbox:
         mailbox.held_address = addresses[4]
         first = start_worker(port)
