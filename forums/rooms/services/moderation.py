@@ -4,13 +4,13 @@ logged with its actor (``forums.live.moderation``)."""
 
 from datetime import timedelta
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from forums import live
-from forums.live import errors, moderation
+from forums.live import errors
 from forums.live.errors import ServiceError
+from forums.live.moderation import moderator_action
 from forums.models import Flag, Message, Room, RoomMembership
 from forums.rooms.services.access import (
     MODERATOR_AUDIENCE,
@@ -46,13 +46,31 @@ def _resolve_flags(message, actor, resolution):
         queue_changed()
 
 
-def remove_message(room, actor, message_id, *, reason):
-    """A moderator removes a visible or held message with a reason; open flags resolve."""
-    require_moderator(actor)
-    reason = (reason or "").strip()
+def _moderating(room, actor, action, *, reason="", check=None):
+    """``moderator_action`` in ``room``: the role is checked first, then ``check()`` (the
+    input), both before the transaction opens."""
+
+    def authorise(account):
+        require_moderator(account)
+        if check is not None:
+            check()
+
+    return moderator_action(
+        actor, action, context=context_of(room), authorise=authorise, reason=reason
+    )
+
+
+def _reason_given(reason):
     if not reason:
         raise ServiceError(errors.INVALID, _("Please give a reason."))
-    with transaction.atomic():
+
+
+def remove_message(room, actor, message_id, *, reason):
+    """A moderator removes a visible or held message with a reason; open flags resolve."""
+    reason = (reason or "").strip()
+    with _moderating(
+        room, actor, "room.message.remove", reason=reason, check=lambda: _reason_given(reason)
+    ) as record:
         message = _room_message(room, message_id, [Message.State.VISIBLE, Message.State.HELD])
         was_held = message.state == Message.State.HELD
         message.state = Message.State.REMOVED
@@ -61,15 +79,12 @@ def remove_message(room, actor, message_id, *, reason):
         message.reviewed_at = timezone.now()
         message.save(update_fields=["state", "removal_reason", "pinned", "reviewed_at"])
         _resolve_flags(message, actor, Flag.Resolution.REMOVED)
-        moderation.record_action(
-            actor,
-            "room.message.remove",
-            context=context_of(room),
-            target_type="message",
-            target_id=message.pk,
+        record.target(
+            "message",
+            message.pk,
             subject=message.author,
-            reason=reason,
-            details={"was_held": was_held, "kinds": message.hold_kinds},
+            was_held=was_held,
+            kinds=message.hold_kinds,
         )
         live.broadcast_on_commit(
             room.topic,
@@ -81,20 +96,17 @@ def remove_message(room, actor, message_id, *, reason):
 
 def release_message(room, actor, message_id):
     """A moderator releases a held message: it becomes visible to everyone."""
-    require_moderator(actor)
-    with transaction.atomic():
+    with _moderating(room, actor, "room.message.release") as record:
         message = _room_message(room, message_id, [Message.State.HELD])
         message.state = Message.State.VISIBLE
         message.reviewed_at = timezone.now()
         message.save(update_fields=["state", "reviewed_at"])
-        moderation.record_action(
-            actor,
-            "room.message.release",
-            context=context_of(room),
-            target_type="message",
-            target_id=message.pk,
+        record.target(
+            "message",
+            message.pk,
             subject=message.author,
-            details={"kinds": message.hold_kinds, "urgent": message.urgent},
+            kinds=message.hold_kinds,
+            urgent=message.urgent,
         )
         broadcast_message(room, "message.added", message)
     return message
@@ -102,23 +114,13 @@ def release_message(room, actor, message_id):
 
 def dismiss_flags(room, actor, message_id, *, reason=""):
     """A moderator decides a flagged message may stay: its open flags are resolved."""
-    require_moderator(actor)
-    with transaction.atomic():
+    with _moderating(room, actor, "room.flags.dismiss", reason=reason) as record:
         message = _room_message(room, message_id)
         count = Flag.objects.filter(message=message, resolved_at__isnull=True).count()
         if not count:
             raise ServiceError(errors.CONFLICT, _("No open reports on that message."))
         _resolve_flags(message, actor, Flag.Resolution.DISMISSED)
-        moderation.record_action(
-            actor,
-            "room.flags.dismiss",
-            context=context_of(room),
-            target_type="message",
-            target_id=message.pk,
-            subject=message.author,
-            reason=reason,
-            details={"flags": count},
-        )
+        record.target("message", message.pk, subject=message.author, flags=count)
     return message
 
 
@@ -134,25 +136,21 @@ def _target_membership(room, member_id):
     return membership
 
 
-def mute_member(room, actor, member_id, *, minutes, reason=""):
-    """Mute a member for ``minutes`` (0 lifts a mute). They can still read."""
-    require_moderator(actor)
+def _mute_length(minutes):
     if not 0 <= minutes <= MAX_MUTE_MINUTES:
         raise ServiceError(errors.INVALID, _("Mute for up to 7 days."))
-    with transaction.atomic():
+
+
+def mute_member(room, actor, member_id, *, minutes, reason=""):
+    """Mute a member for ``minutes`` (0 lifts a mute). They can still read."""
+    action = "room.member.mute" if minutes else "room.member.unmute"
+    with _moderating(
+        room, actor, action, reason=reason, check=lambda: _mute_length(minutes)
+    ) as record:
         membership = _target_membership(room, member_id)
         membership.muted_until = timezone.now() + timedelta(minutes=minutes) if minutes else None
         membership.save(update_fields=["muted_until"])
-        moderation.record_action(
-            actor,
-            "room.member.mute" if minutes else "room.member.unmute",
-            context=context_of(room),
-            target_type="membership",
-            target_id=membership.pk,
-            subject=membership.account,
-            reason=reason,
-            details={"minutes": minutes},
-        )
+        record.target("membership", membership.pk, subject=membership.account, minutes=minutes)
         live.broadcast_on_commit(
             room.topic,
             {
@@ -171,11 +169,10 @@ def mute_member(room, actor, member_id, *, minutes, reason=""):
 
 def ban_member(room, actor, member_id, *, reason):
     """Ban a member from the room: their open sockets close at once, reconnects fail."""
-    require_moderator(actor)
     reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(errors.INVALID, _("Please give a reason."))
-    with transaction.atomic():
+    with _moderating(
+        room, actor, "room.member.ban", reason=reason, check=lambda: _reason_given(reason)
+    ) as record:
         membership = _target_membership(room, member_id)
         if is_moderator(membership.account):
             raise ServiceError(errors.CONFLICT, _("Moderators cannot be banned."))
@@ -184,15 +181,7 @@ def ban_member(room, actor, member_id, *, reason):
         membership.banned_by = actor
         membership.banned_at = timezone.now()
         membership.save(update_fields=["banned", "ban_reason", "banned_by", "banned_at"])
-        moderation.record_action(
-            actor,
-            "room.member.ban",
-            context=context_of(room),
-            target_type="membership",
-            target_id=membership.pk,
-            subject=membership.account,
-            reason=reason,
-        )
+        record.target("membership", membership.pk, subject=membership.account)
         live.broadcast_on_commit(
             room.topic,
             control={"kind": "ban"},
@@ -206,79 +195,61 @@ def ban_member(room, actor, member_id, *, reason):
     return membership
 
 
-def set_slow_mode(room, actor, *, seconds):
-    require_moderator(actor)
+def _slow_mode_range(seconds):
     if not 0 <= seconds <= 3600:
         raise ServiceError(errors.INVALID, _("Slow mode is 0 to 3600 seconds."))
-    with transaction.atomic():
+
+
+def set_slow_mode(room, actor, *, seconds):
+    """Set the seconds each member waits between messages (0: off)."""
+    with _moderating(
+        room, actor, "room.slow_mode", check=lambda: _slow_mode_range(seconds)
+    ) as record:
         room = fresh_room(room)
         room.slow_mode_seconds = seconds
         room.save(update_fields=["slow_mode_seconds"])
-        moderation.record_action(
-            actor,
-            "room.slow_mode",
-            context=context_of(room),
-            target_type="room",
-            target_id=room.pk,
-            details={"seconds": seconds},
-        )
+        record.target("room", room.pk, seconds=seconds)
         room_updated(room)
     return room
 
 
-def set_room_state(room, actor, *, state, reason=""):
-    """Open or close the room (closed rooms are read-only for members)."""
-    require_moderator(actor)
+def _open_or_closed(state):
     if state not in (Room.State.OPEN, Room.State.CLOSED):
         raise ServiceError(errors.INVALID, _("Rooms can be opened or closed."))
-    with transaction.atomic():
+
+
+def set_room_state(room, actor, *, state, reason=""):
+    """Open or close the room (closed rooms are read-only for members)."""
+    action = "room.open" if state == Room.State.OPEN else "room.close"
+    with _moderating(
+        room, actor, action, reason=reason, check=lambda: _open_or_closed(state)
+    ) as record:
         room = fresh_room(room)
         room.state = state
         room.save(update_fields=["state"])
-        moderation.record_action(
-            actor,
-            "room.open" if state == Room.State.OPEN else "room.close",
-            context=context_of(room),
-            target_type="room",
-            target_id=room.pk,
-            reason=reason,
-        )
+        record.target("room", room.pk)
         room_updated(room)
     return room
 
 
 def pin_message(room, actor, message_id, *, pinned=True):
-    require_moderator(actor)
-    with transaction.atomic():
+    """Pin a visible message at the top of the room (or unpin it)."""
+    action = "room.message.pin" if pinned else "room.message.unpin"
+    with _moderating(room, actor, action) as record:
         message = _room_message(room, message_id, [Message.State.VISIBLE])
         message.pinned = pinned
         message.save(update_fields=["pinned"])
-        moderation.record_action(
-            actor,
-            "room.message.pin" if pinned else "room.message.unpin",
-            context=context_of(room),
-            target_type="message",
-            target_id=message.pk,
-            subject=message.author,
-        )
+        record.target("message", message.pk, subject=message.author)
         broadcast_message(room, "message.updated", message)
     return message
 
 
 def identify_member(room, actor, member_id):
     """The account behind a pseudonym, for moderators only; every look-up is logged."""
-    require_moderator(actor)
-    with transaction.atomic():
+    with _moderating(room, actor, "room.member.identify") as record:
         membership = _target_membership(room, member_id)
         account = membership.account
-        moderation.record_action(
-            actor,
-            "room.member.identify",
-            context=context_of(room),
-            target_type="membership",
-            target_id=membership.pk,
-            subject=account,
-        )
+        record.target("membership", membership.pk, subject=account)
     return {
         "type": "member.identity",
         "member_id": membership.pk,
