@@ -135,8 +135,6 @@ def time_the_message_path():
     table = re.compile(r'\b(?:FROM|INTO|UPDATE)\s+"?(\w+)')
 
     def statement_name(sql):
-        if sql == service._STANDING_SQL:
-            return "statement: standing"
         # The statement's own table: the first outside parentheses (not a subquery's).
         found = next(
             (

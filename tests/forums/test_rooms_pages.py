@@ -51,6 +51,38 @@ def test_standing_reads_role_and_verified_email_fresh(make_family_member, modera
     assert moderator.is_active and service.standing(moderator) == (False, False)
 
 
+def socket_user(user):
+    """The account as a socket holds it: its profile loaded when the socket opened."""
+    from portal.models import User
+
+    return User.objects.select_related("profile").get(pk=user.pk)
+
+
+def test_standing_is_one_query(make_family_member, moderator, django_assert_num_queries):
+    member = socket_user(make_family_member())
+    with django_assert_num_queries(1):
+        assert service.standing(member) == (False, True)
+    moderator = socket_user(moderator)
+    with django_assert_num_queries(1):
+        assert service.is_moderator(moderator)
+
+
+def test_a_message_costs_five_queries_and_its_repeat_two(
+    room, make_family_member, django_assert_num_queries
+):
+    member = make_family_member()
+    join(room, member)
+    member = socket_user(member)
+    service.send_message(room, member, body="First", client_ref="warm")  # watched words cached
+    # Standing and the client_ref look-up, savepoint, the locked membership, the insert,
+    # release: as many as when standing was a hand-written statement.
+    with django_assert_num_queries(5):
+        first, _ = service.send_message(room, member, body="Hello everyone", client_ref="a")
+    with django_assert_num_queries(2):
+        again, _ = service.send_message(room, member, body="Hello everyone", client_ref="a")
+    assert again.pk == first.pk
+
+
 # --- open hours (settings.TIME_ZONE is America/New_York) ---------------------------------
 SUNDAY_MORNING = [(6, time(9, 0), time(11, 0))]
 

@@ -23,8 +23,7 @@ through this package (``from forums.rooms import services as service``):
 - ``privacy``: a member's room data, exported and erased.
 """
 
-from forums.rooms.services.access import (  # noqa: F401  (_STANDING_SQL: bench/daphne_stages.py)
-    _STANDING_SQL,
+from forums.rooms.services.access import (
     BANNED,
     GUIDELINES_REQUIRED,
     MODERATOR_AUDIENCE,

@@ -1,8 +1,13 @@
 """Who may do what in a room: the moderator role and a verified member's standing
 (read fresh each time), the gate to open a room, and what a member needs to post."""
 
+import functools
+
 from allauth.account.models import EmailAddress
-from django.db import IntegrityError, connection, transaction
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -11,7 +16,7 @@ from django.utils.translation import pgettext
 from forums import live
 from forums.live import errors
 from forums.live.errors import ServiceError
-from forums.models import Room, RoomMembership
+from forums.models import Message, Room, RoomMembership
 from forums.rooms.services.hours import closed_explanation, room_is_open
 from portal import roles
 
@@ -36,9 +41,8 @@ def standing(user):
     """``(is_moderator, is_verified_member)`` fresh from one query (the hot path's check).
 
     Every message a member sends runs this, on the one thread a process has for its
-    sockets' database work, so the statement is written out once (``_STANDING_SQL``):
-    Django building the same two-subquery query each time took ~1.8 ms a call, this
-    takes ~0.4 ms, and a whole message ~7.8 ms -> ~6.1 ms (bench/rooms_service.py)."""
+    sockets' database work: the account's flags, its role and its verified address are
+    read in one statement (:func:`standing_and_sent`)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False, False
     return standing_and_sent(user)[:2]
@@ -46,33 +50,41 @@ def standing(user):
 
 def standing_and_sent(user, client_ref=None):
     """``(is_moderator, is_verified_member, id of the user's message with client_ref)``
-    from one statement: ``send_message`` learns both in one round trip."""
-    with connection.cursor() as cursor:
-        cursor.execute(_STANDING_SQL, [roles.MODERATORS, client_ref, user.pk])
-        row = cursor.fetchone()
+    from one statement: ``send_message`` learns both in one round trip.
+
+    The role is the portal's Moderators group (``portal.roles``), the address allauth's
+    ``EmailAddress``; a member also needs a profile (a display name), read from ``user``
+    (a socket's user has it loaded already)."""
+    accounts = _accounts_with_standing().filter(pk=user.pk)
+    columns = ["is_active", "is_superuser", "moderator", "verified"]
+    if client_ref is not None:
+        accounts = accounts.annotate(
+            sent=Subquery(
+                Message.objects.filter(author=OuterRef("pk"), client_ref=client_ref).values("pk")[
+                    :1
+                ]
+            )
+        )
+        columns.append("sent")
+    row = next(iter(accounts.values_list(*columns)[:1]), None)
     if row is None:
         return False, False, None
-    active, superuser, moderator, verified, sent = row
+    active, superuser, moderator, verified, *sent = row
+    sent = sent[0] if sent else None
     if not active:
         return False, False, sent
     return bool(superuser or moderator), bool(verified and hasattr(user, "profile")), sent
 
 
-# The account's active and superuser flags, whether it holds the Moderators group,
-# whether it has a verified email address (tables of portal.User, auth and allauth), and
-# its room message with a given client_ref (at most one: forums_message_client_ref_unique).
-_STANDING_SQL = """
-    SELECT u.is_active, u.is_superuser,
-           EXISTS (SELECT 1 FROM portal_user_groups ug
-                   INNER JOIN auth_group g ON g.id = ug.group_id
-                   WHERE ug.user_id = u.id AND g.name = %s),
-           EXISTS (SELECT 1 FROM account_emailaddress e
-                   WHERE e.user_id = u.id AND e.verified),
-           (SELECT m.id FROM forums_message m
-            WHERE m.author_id = u.id AND m.client_ref = %s)
-    FROM portal_user u
-    WHERE u.id = %s
-"""
+@functools.cache
+def _accounts_with_standing():
+    """Accounts annotated with their role and verified address, built once per process:
+    Django resolving the two subqueries anew for every message cost more than the
+    query itself (each call copies this and adds its filter)."""
+    return get_user_model().objects.annotate(
+        moderator=Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.MODERATORS)),
+        verified=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)),
+    )
 
 
 def is_verified_member(user):
@@ -90,7 +102,7 @@ def display_name(user):
     profile = getattr(user, "profile", None)
     if profile is not None and profile.display_name:
         return profile.display_name
-    return _("Moderator") if is_moderator(user) else _("member")
+    return _("Moderator") if is_moderator_cached(user) else _("member")
 
 
 def author_tag(user_id):
