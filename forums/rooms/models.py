@@ -205,10 +205,12 @@ class Message(models.Model):
             models.Index(fields=["room", "author", "-created_at"], name="forums_message_author"),
         ]
         constraints = [
+            # The client's idempotency key: a repeat of a frame (after a reconnect) is
+            # the same message; the same client_ref in another room is another one.
             models.UniqueConstraint(
-                fields=["author", "client_ref"],
+                fields=["author", "room", "client_ref"],
                 condition=models.Q(client_ref__isnull=False),
-                name="forums_message_client_ref_unique",
+                name="forums_message_client_ref_per_room",
             ),
             models.CheckConstraint(
                 condition=models.Q(state__in=["visible", "held", "removed"]),

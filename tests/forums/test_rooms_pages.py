@@ -444,3 +444,49 @@ def test_standing_is_read_fresh_for_every_message(room, make_family_member, mode
     with pytest.raises(ServiceError) as refused:
         service.send_message(room, moderator, body="Another check-in", checkin=True)
     assert refused.value.code == errors.FORBIDDEN
+
+
+# --- client_ref: the idempotency key is (author, room, client_ref) ---------------------
+def test_the_same_client_ref_in_another_room_is_another_message(room, make_family_member):
+    other_room = make_room("partners")
+    member = make_family_member()
+    join(room, member)
+    join(other_room, member)
+    first, _ = service.send_message(room, member, body="Hello parents", client_ref="same")
+    second, info = service.send_message(
+        other_room, member, body="Hello partners", client_ref="same"
+    )
+    assert second.pk != first.pk and info["state"] == Message.State.VISIBLE
+    assert second.room == other_room and second.body == "Hello partners"
+    assert Message.objects.filter(room=other_room, body="Hello partners").exists()
+
+
+def test_the_database_holds_one_message_per_author_room_and_client_ref(room, family_member):
+    from django.db import IntegrityError, transaction
+
+    Message.objects.create(room=room, author=family_member, body="one", client_ref="k")
+    Message.objects.create(
+        room=make_room("partners"), author=family_member, body="two", client_ref="k"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Message.objects.create(room=room, author=family_member, body="three", client_ref="k")
+
+
+def test_a_repeat_racing_the_first_is_answered_with_the_first_message(
+    room, make_family_member, monkeypatch
+):
+    from forums.rooms.services import messages
+
+    member = make_family_member()
+    join(room, member)
+    first, _ = service.send_message(room, member, body="Only once", client_ref="race")
+    # The repeat's look-up ran before the first committed: it saw nothing.
+    unseen = messages.standing_and_sent
+    monkeypatch.setattr(
+        messages,
+        "standing_and_sent",
+        lambda user, **known: (*unseen(user)[:2], None),
+    )
+    again, info = service.send_message(room, member, body="Only once", client_ref="race")
+    assert again.pk == first.pk and info == {"state": Message.State.VISIBLE}
+    assert Message.objects.filter(author=member).count() == 1

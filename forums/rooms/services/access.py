@@ -48,9 +48,9 @@ def standing(user):
     return standing_and_sent(user)[:2]
 
 
-def standing_and_sent(user, client_ref=None):
-    """``(is_moderator, is_verified_member, id of the user's message with client_ref)``
-    from one statement: ``send_message`` learns both in one round trip.
+def standing_and_sent(user, *, room=None, client_ref=None):
+    """``(is_moderator, is_verified_member, id of the user's message in room with
+    client_ref)`` from one statement: ``send_message`` learns both in one round trip.
 
     The role is the portal's Moderators group (``portal.roles``), the address allauth's
     ``EmailAddress``; a member also needs a profile (a display name), read from ``user``
@@ -60,9 +60,9 @@ def standing_and_sent(user, client_ref=None):
     if client_ref is not None:
         accounts = accounts.annotate(
             sent=Subquery(
-                Message.objects.filter(author=OuterRef("pk"), client_ref=client_ref).values("pk")[
-                    :1
-                ]
+                Message.objects.filter(
+                    author=OuterRef("pk"), room=room, client_ref=client_ref
+                ).values("pk")[:1]
             )
         )
         columns.append("sent")

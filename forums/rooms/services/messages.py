@@ -6,7 +6,7 @@ language is never refused (held as urgent, moderators alerted, resources to the 
 
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,10 +64,30 @@ def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=Fa
     message (rate limit, slow mode, a mute or ban, closed hours, guidelines not yet
     accepted); per-member rate limit and the room's slow mode (from the member's last
     message in the database, so it holds across processes); a repeat with the same
-    ``client_ref`` returns the first message.
+    ``client_ref`` in the same room returns the first message (in another room it is
+    another message), even when the two race (the database's unique constraint decides).
     """
+    client_ref = client_ref or None
+    try:
+        return _send_message(
+            room, user, body=body, reply_to=reply_to, client_ref=client_ref, checkin=checkin
+        )
+    except IntegrityError:
+        # The same frame again before the first had committed (e.g. through another
+        # process after a reconnect): the first one stands, nothing of this one does.
+        existing = client_ref and _sent_before(room, user, client_ref)
+        if not existing:
+            raise
+        return existing, _verdict_info(existing, None)
+
+
+def _sent_before(room, user, client_ref):
+    return Message.objects.filter(room=room, author=user, client_ref=client_ref).first()
+
+
+def _send_message(room, user, *, body, reply_to, client_ref, checkin):
     body = _clean_body(body)
-    moderator, verified, sent = standing_and_sent(user, client_ref or None)
+    moderator, verified, sent = standing_and_sent(user, room=room, client_ref=client_ref)
     if sent is not None:
         existing = Message.objects.get(pk=sent)
         return existing, _verdict_info(existing, None)
