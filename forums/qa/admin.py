@@ -59,17 +59,20 @@ class QASessionForm(WagtailAdminModelForm):
 
 
 class QASessionEditView(EditView):
-    """Every other field is saved as usual; a new state goes through
-    ``qa.set_session_state`` in the same transaction, as from the moderator console, so
-    connected clients see it (and the unpin on close) and the moderation log records it."""
+    """Every other field is saved as usual (connected clients get the session's new
+    details); a new state goes through ``qa.set_session_state`` in the same transaction,
+    as from the moderator console, so connected clients see it (and the unpin on close)
+    and the moderation log records it."""
 
     def save_instance(self):
         new_state = self.form.cleaned_data.get("state")
-        saved_state = QASession.objects.values_list("state", flat=True).get(pk=self.object.pk)
-        self.form.instance.state = saved_state
+        saved = QASession.objects.get(pk=self.object.pk)
+        self.form.instance.state = saved.state
         session = super().save_instance()
-        if new_state is not None and new_state != saved_state:
+        if new_state is not None and new_state != saved.state:
             session = qa.set_session_state(session.pk, self.request.user, new_state)
+        else:
+            qa.session_edited(session, qa.session_view(saved))
         return session
 
     def form_valid(self, form):

@@ -248,8 +248,18 @@ class QuestionRemovedFrame(ServerFrame):
     id: int
 
 
+class QuestionVotedFrame(ServerFrame):
+    """This account's vote on a question changed (``up``: it now votes for it): every
+    socket of the account, e.g. another tab, shows the same "Upvoted"."""
+
+    type: Literal["question.voted"] = "question.voted"
+    id: int
+    up: bool
+
+
 class SessionUpdatedFrame(ServerFrame):
-    """The session opened, closed or was put back to scheduled."""
+    """The session opened, closed or was put back to scheduled, or a moderator edited
+    its details (title, start, limits) in Wagtail admin."""
 
     type: Literal["session.updated"] = "session.updated"
     session: SessionView
@@ -262,5 +272,6 @@ QA_SERVER_FRAMES = ServerFrames(
     QuestionAddedFrame,
     QuestionUpdatedFrame,
     QuestionRemovedFrame,
+    QuestionVotedFrame,
     SessionUpdatedFrame,
 )

@@ -59,6 +59,7 @@ from forums.qa.services.sessions import (
     answered_for_lecture,
     listed_sessions,
     public_questions,
+    session_edited,
     set_session_state,
 )
 from forums.qa.services.snapshot import (
@@ -109,6 +110,7 @@ __all__ = [
     "public_questions",
     "public_view",
     "reject_question",
+    "session_edited",
     "session_view",
     "set_session_state",
     "snapshot",

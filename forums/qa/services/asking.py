@@ -10,7 +10,7 @@ from forums import live, screening
 from forums.live import errors, moderation, ratelimit
 from forums.live.errors import ServiceError
 from forums.models import ANONYMOUS_NAME, Question, QuestionVote
-from forums.qa.protocol import QuestionUpdatedFrame, VoteTally
+from forums.qa.protocol import QuestionUpdatedFrame, QuestionVotedFrame, VoteTally
 from forums.qa.services.access import (
     display_name,
     get_session,
@@ -18,6 +18,7 @@ from forums.qa.services.access import (
     open_session,
     question_not_found,
     require_account,
+    user_tag,
 )
 from forums.qa.services.snapshot import broadcast_question
 
@@ -125,8 +126,9 @@ def vote(session_id, user, question_id, up):
 
     One vote per account and question (a database constraint). The tally is recounted
     from the votes under the question's row lock, so it always equals the votes, however
-    many accounts vote at once. The consumer marks the question for the coalesced tally
-    frame (:func:`vote_tallies`).
+    many accounts vote at once. The account's own sockets learn of a changed vote after
+    the commit (``question.voted``); the consumer marks the question for the coalesced
+    tally frame every socket receives (:func:`vote_tallies`).
     """
     require_account(user)
     ratelimit.take("qa.vote", user.pk, limit=VOTE_LIMIT[0], period=VOTE_LIMIT[1])
@@ -144,12 +146,18 @@ def vote(session_id, user, question_id, up):
         if question.state != State.VISIBLE:
             raise ServiceError(errors.CONFLICT, _("Only open questions can be voted on."))
         if up:
-            QuestionVote.objects.get_or_create(question=question, voter=user)
+            changed = QuestionVote.objects.get_or_create(question=question, voter=user)[1]
         else:
-            QuestionVote.objects.filter(question=question, voter=user).delete()
+            changed = QuestionVote.objects.filter(question=question, voter=user).delete()[0] > 0
         tally = QuestionVote.objects.filter(question=question).count()
         if tally != question.vote_count:
             Question.objects.filter(pk=question.pk).update(vote_count=tally)
+        if changed:
+            live.broadcast_on_commit(
+                session.topic,
+                QuestionVotedFrame(id=question.pk, up=up),
+                audience=[user_tag(user.pk)],
+            )
     return tally
 
 

@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from forums.models import ANONYMOUS_NAME, FORMER_MEMBER_NAME, Question, QuestionVote
+from forums.qa.services.snapshot import broadcast_question
 
 
 def export_questions(user):
@@ -29,10 +30,16 @@ def export_questions(user):
 def erase_questions(user):
     """Keep questions others voted on and answers rely on, without the person; keep
     their votes without the account, so every tally stays what families saw (and equal
-    to its votes)."""
+    to its votes). Connected screens stop showing the person's name too: each question's
+    new view reaches the moderators (and the public list, when published) after the
+    commit."""
     with transaction.atomic():
+        question_ids = list(Question.objects.filter(author=user).values_list("pk", flat=True))
         QuestionVote.objects.filter(voter=user).update(voter=None)
         Question.objects.filter(author=user).exclude(shown_name=ANONYMOUS_NAME).update(
             shown_name=FORMER_MEMBER_NAME
         )
         Question.objects.filter(author=user).update(author=None, client_ref="")
+        erased = Question.objects.filter(pk__in=question_ids).select_related("session")
+        for question in erased.order_by("id"):
+            broadcast_question(question.session, question, was_public=question.is_public)

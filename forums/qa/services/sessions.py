@@ -69,6 +69,17 @@ def set_session_state(session_id, user, state):
     return session
 
 
+def session_edited(session, before):
+    """A moderator saved ``session`` in Wagtail admin (``before``: its
+    :func:`session_view` as it was): when what sockets see of it changed (title, start,
+    limits, anonymity, pre-moderation), connected clients get it after the commit. A new
+    state goes through :func:`set_session_state` instead."""
+    # As a fresh snapshot reads it (a form's times are in the editor's time zone).
+    after = session_view(QASession.objects.get(pk=session.pk))
+    if after != before:
+        live.broadcast_on_commit(session.topic, SessionUpdatedFrame(session=after))
+
+
 def public_questions(session, *, order="votes"):
     """The session's published questions, the pinned one first, then by votes (or the
     newest first): the participant page without JavaScript and the presenter view."""

@@ -35,10 +35,15 @@ const state = {
   signedIn: false,
   order: "votes",
 };
+let counts = null; // the console's tallies, from the snapshot and the moderators' frames
 
 function merge(question) {
   const current = state.questions.get(question.id) || {};
-  state.questions.set(question.id, { ...current, ...question, mine: current.mine || question.mine });
+  const merged = { ...current, ...question, mine: current.mine || question.mine };
+  // A snapshot holds a rejected question only for its author: the console forgets the
+  // ones it rejected or hid, as a reconnecting console would.
+  if (merged.state === "rejected" && !merged.mine) state.questions.delete(question.id);
+  else state.questions.set(question.id, merged);
 }
 
 function applySnapshot(frame) {
@@ -50,6 +55,7 @@ function applySnapshot(frame) {
   for (const q of frame.mine || []) merge({ ...q, mine: true });
   for (const q of frame.moderation || []) merge(q);
   state.myVotes = new Set(frame.my_votes || []);
+  counts = frame.counts || null;
   if (typeof frame.presence === "number") setPresence(frame.presence);
 }
 
@@ -406,8 +412,6 @@ function openAnswer(item, q) {
   });
 }
 
-let counts = null;
-
 function renderConsole() {
   renderSession();
   if (editing !== null) return;
@@ -468,6 +472,7 @@ function onFrame(frame) {
       const q = frame.question;
       const known = state.questions.has(q.id);
       merge(q);
+      if (frame.counts) counts = frame.counts;
       if (!known && view === "participant" && isPublic(q)) announce(announcer, fill(T.newQuestion, { text: q.text }));
       if (!known && view === "moderate" && q.state === "pending") {
         announce(announcer, q.urgent ? T.urgentWaiting : T.newWaiting);
@@ -496,13 +501,23 @@ function onFrame(frame) {
       if (q && !q.mine && !state.moderator) state.questions.delete(frame.id);
       break;
     }
-    case "session.updated":
-      state.session = frame.session;
-      announce(
-        announcer,
-        { scheduled: T.nowScheduled, open: T.nowOpen, closed: T.nowClosed }[frame.session.state] || "",
-      );
+    case "question.voted":
+      // This account voted (or took its vote back) here or in another tab.
+      if (frame.up) state.myVotes.add(frame.id);
+      else state.myVotes.delete(frame.id);
       break;
+    case "session.updated": {
+      const before = state.session && state.session.state;
+      state.session = frame.session;
+      // Also sent when a moderator edits the session's details: announce only a new state.
+      if (frame.session.state !== before) {
+        announce(
+          announcer,
+          { scheduled: T.nowScheduled, open: T.nowOpen, closed: T.nowClosed }[frame.session.state] || "",
+        );
+      }
+      break;
+    }
     case "presence":
       setPresence(frame.count);
       return;
