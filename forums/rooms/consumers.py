@@ -27,6 +27,13 @@ MODERATOR_RECHECK_SECONDS = 15
 logger = logging.getLogger(__name__)
 
 
+def _answering(reply, frame):
+    """``reply`` (a server frame) naming the client frame it answers, if it was named."""
+    if frame.client_ref is None:
+        return reply
+    return reply.model_copy(update={"client_ref": frame.client_ref})
+
+
 class WatchesModeratorRole:
     """A moderator's socket: while it is open, check every MODERATOR_RECHECK_SECONDS that
     the account still holds the role (read fresh: role, superuser, active), beside the
@@ -93,7 +100,7 @@ class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
         frame = await database_sync_to_async(service.snapshot)(
             self.room, self.user, after=self._after()
         )
-        self.accepted = frame["membership"]["guidelines_accepted"]
+        self.accepted = frame.membership.guidelines_accepted
         return frame
 
     async def deliver(self, text):
@@ -128,8 +135,11 @@ class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
         return await database_sync_to_async(function)(self.room, self.user, *args, **kwargs)
 
     async def _ack(self, frame, object_id, **extra):
+        """``ack`` with what the client needs beside the id (only the fields given)."""
         if frame.client_ref is not None:
-            await self.send_frame(protocol.ack_frame(frame.client_ref, object_id, **extra))
+            await self.send_frame(
+                rooms_protocol.RoomAckFrame(client_ref=frame.client_ref, id=object_id, **extra)
+            )
 
     # --- members ------------------------------------------------------------------------
     async def on_message_send(self, frame):
@@ -162,9 +172,7 @@ class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
                 service.GUIDELINES_REQUIRED, "Please read and accept the room's guidelines first."
             )
         page = await self._call(service.page_before, frame.before_id)
-        if frame.client_ref is not None:
-            page["client_ref"] = frame.client_ref
-        await self.send_frame(page)
+        await self.send_frame(_answering(page, frame))
 
     async def on_guidelines_accept(self, frame):
         membership = await self._call(service.accept_guidelines)
@@ -200,9 +208,7 @@ class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
 
     async def on_member_identify(self, frame):
         identity = await self._call(service.identify_member, frame.member_id)
-        if frame.client_ref is not None:
-            identity["client_ref"] = frame.client_ref
-        await self.send_frame(identity)
+        await self.send_frame(_answering(identity, frame))
 
     async def on_room_slow_mode(self, frame):
         room = await self._call(service.set_slow_mode, seconds=frame.seconds)
@@ -242,7 +248,7 @@ class QueueConsumer(WatchesModeratorRole, live.LiveConsumer):
         self.watch_role()
 
     async def snapshot(self):
-        return {"type": "snapshot"}
+        return rooms_protocol.QueueSnapshotFrame()
 
     async def deliver(self, text):
         # Queue pages say nothing about who is here: only queue frames go out.

@@ -11,8 +11,9 @@ def _room_saved(sender, instance, created, update_fields=None, **kwargs):
         return
     from forums import live
     from forums.rooms import services as rooms
+    from forums.rooms.protocol import RoomUpdatedFrame
 
-    frame = {"type": "room.updated", "room": rooms.room_frame_data(instance)}
+    frame = RoomUpdatedFrame(room=rooms.room_frame_data(instance))
     message = live.relay_message(instance.topic, frame=frame)
     transaction.on_commit(lambda: live.send_relay(message))
 

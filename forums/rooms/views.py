@@ -118,9 +118,9 @@ def room_detail(request, slug):
         {
             "room": room,
             "hours": service.describe_hours(room),
-            "membership": snapshot["membership"],
-            "room_state": snapshot["room"],
-            "is_moderator": snapshot["membership"]["moderator"],
+            "membership": snapshot.membership,
+            "room_state": snapshot.room,
+            "is_moderator": snapshot.membership.moderator,
             "flag_reasons": Flag.Reason.choices,
             "strings": {key: str(value) for key, value in ROOM_STRINGS.items()},
         },

@@ -11,13 +11,13 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forums import live, screening
+from forums import screening
 from forums.live import errors, moderation, ratelimit
 from forums.live.errors import ServiceError
 from forums.models import Flag, Message, Room, RoomMembership, RoomOpenHours
+from forums.rooms.protocol import MessageAddedFrame, MessageUpdatedFrame
 from forums.rooms.services.access import (
     GUIDELINES_REQUIRED,
-    MODERATOR_AUDIENCE,
     SLOW_MODE,
     context_of,
     fresh_room,
@@ -27,7 +27,12 @@ from forums.rooms.services.access import (
     require_member_can_post,
     standing_and_sent,
 )
-from forums.rooms.services.broadcasts import alert_moderators, broadcast_message
+from forums.rooms.services.broadcasts import (
+    alert_moderators,
+    broadcast_message,
+    flag_added,
+    message_removed,
+)
 from forums.rooms.services.hours import schedule
 
 EDIT_WINDOW = timedelta(minutes=10)
@@ -194,7 +199,7 @@ def _send_message(room, user, *, body, reply_to, client_ref, checkin):
                 reason=Flag.Reason.OTHER,
                 note=_screening_note(verdict),
             )
-        broadcast_message(room, "message.added", message)
+        broadcast_message(room, MessageAddedFrame, message)
         if message.urgent:
             alert_moderators(room, message)
         if checkin:
@@ -276,8 +281,8 @@ def edit_message(room, user, message_id, *, body):
         message.save(update_fields=fields)
         if was_visible and message.state == Message.State.HELD:
             # Gone for everybody, then back for its author and the moderators.
-            live.broadcast_on_commit(room.topic, {"type": "message.removed", "id": message.pk})
-        broadcast_message(room, "message.updated", message)
+            message_removed(room, message)
+        broadcast_message(room, MessageUpdatedFrame, message)
         if message.urgent and verdict is not None and verdict.crisis:
             alert_moderators(room, message)
         if verdict is not None and verdict.action == screening.FLAG:
@@ -301,7 +306,7 @@ def delete_own_message(room, user, message_id):
         message.removal_reason = _("Deleted by its author")
         message.pinned = False
         message.save(update_fields=["state", "deleted_by_author", "removal_reason", "pinned"])
-        live.broadcast_on_commit(room.topic, {"type": "message.removed", "id": message.pk})
+        message_removed(room, message)
     return message
 
 
@@ -333,11 +338,7 @@ def flag_message(room, user, message_id, *, reason, note=""):
             defaults={"reason": reason, "note": note},
         )
         if created:
-            live.broadcast_on_commit(
-                room.topic,
-                {"type": "flag.added", "message_id": message.pk, "reason": reason},
-                audience=[MODERATOR_AUDIENCE],
-            )
+            flag_added(room, flag)
         if crisis:
             if not created:
                 flag.note = note

@@ -7,11 +7,11 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from forums import live
 from forums.live import errors
 from forums.live.errors import ServiceError
 from forums.live.moderation import moderator_action
 from forums.models import Flag, Message, Room, RoomMembership
+from forums.rooms.protocol import MemberIdentityFrame, MessageAddedFrame, MessageUpdatedFrame
 from forums.rooms.services.access import (
     MODERATOR_AUDIENCE,
     author_tag,
@@ -21,9 +21,15 @@ from forums.rooms.services.access import (
     is_moderator,
     require_moderator,
 )
-from forums.rooms.services.broadcasts import broadcast_message, room_updated
+from forums.rooms.services.broadcasts import (
+    broadcast_message,
+    member_banned,
+    member_muted,
+    membership_updated,
+    message_removed,
+    room_updated,
+)
 from forums.rooms.services.queue import queue_changed
-from forums.rooms.services.snapshot import membership_frame_data
 
 MAX_MUTE_MINUTES = 7 * 24 * 60
 
@@ -86,9 +92,9 @@ def remove_message(room, actor, message_id, *, reason):
             was_held=was_held,
             kinds=message.hold_kinds,
         )
-        live.broadcast_on_commit(
-            room.topic,
-            {"type": "message.removed", "id": message.pk},
+        message_removed(
+            room,
+            message,
             audience=[MODERATOR_AUDIENCE, author_tag(message.author_id)] if was_held else None,
         )
     return message
@@ -108,7 +114,7 @@ def release_message(room, actor, message_id):
             kinds=message.hold_kinds,
             urgent=message.urgent,
         )
-        broadcast_message(room, "message.added", message)
+        broadcast_message(room, MessageAddedFrame, message)
     return message
 
 
@@ -151,19 +157,8 @@ def mute_member(room, actor, member_id, *, minutes, reason=""):
         membership.muted_until = timezone.now() + timedelta(minutes=minutes) if minutes else None
         membership.save(update_fields=["muted_until"])
         record.target("membership", membership.pk, subject=membership.account, minutes=minutes)
-        live.broadcast_on_commit(
-            room.topic,
-            {
-                "type": "membership.updated",
-                "membership": membership_frame_data(room, membership, membership.account, False),
-            },
-            audience=[author_tag(membership.account_id)],
-        )
-        live.broadcast_on_commit(
-            room.topic,
-            {"type": "member.muted", "member_id": membership.pk, "minutes": minutes},
-            audience=[MODERATOR_AUDIENCE],
-        )
+        membership_updated(room, membership)
+        member_muted(room, membership, minutes)
     return membership
 
 
@@ -182,16 +177,7 @@ def ban_member(room, actor, member_id, *, reason):
         membership.banned_at = timezone.now()
         membership.save(update_fields=["banned", "ban_reason", "banned_by", "banned_at"])
         record.target("membership", membership.pk, subject=membership.account)
-        live.broadcast_on_commit(
-            room.topic,
-            control={"kind": "ban"},
-            audience=[author_tag(membership.account_id)],
-        )
-        live.broadcast_on_commit(
-            room.topic,
-            {"type": "member.banned", "member_id": membership.pk},
-            audience=[MODERATOR_AUDIENCE],
-        )
+        member_banned(room, membership)
     return membership
 
 
@@ -240,7 +226,7 @@ def pin_message(room, actor, message_id, *, pinned=True):
         message.pinned = pinned
         message.save(update_fields=["pinned"])
         record.target("message", message.pk, subject=message.author)
-        broadcast_message(room, "message.updated", message)
+        broadcast_message(room, MessageUpdatedFrame, message)
     return message
 
 
@@ -250,13 +236,12 @@ def identify_member(room, actor, member_id):
         membership = _target_membership(room, member_id)
         account = membership.account
         record.target("membership", membership.pk, subject=account)
-    return {
-        "type": "member.identity",
-        "member_id": membership.pk,
-        "name": display_name(account),
-        "account_id": account.pk,
-        "email": account.email,
-        "joined": account.date_joined.isoformat(),
-        "muted_until": membership.muted_until.isoformat() if membership.muted_until else None,
-        "banned": membership.banned,
-    }
+    return MemberIdentityFrame(
+        member_id=membership.pk,
+        name=display_name(account),
+        account_id=account.pk,
+        email=account.email,
+        joined=account.date_joined.isoformat(),
+        muted_until=membership.muted_until.isoformat() if membership.muted_until else None,
+        banned=membership.banned,
+    )

@@ -3,6 +3,7 @@ it changed."""
 
 from forums import live
 from forums.models import Flag, Message
+from forums.rooms.protocol import QueueChangedFrame
 from forums.rooms.services.access import require_moderator
 
 QUEUE_TOPIC = "moderation.queue"  # review-queue pages listen here (moderators only)
@@ -10,7 +11,7 @@ QUEUE_TOPIC = "moderation.queue"  # review-queue pages listen here (moderators o
 
 def queue_changed(*, urgent=False):
     """Tell open review-queue pages to fetch the queue again (after the commit)."""
-    live.broadcast_on_commit(QUEUE_TOPIC, {"type": "queue.changed", "urgent": bool(urgent)})
+    live.broadcast_on_commit(QUEUE_TOPIC, QueueChangedFrame(urgent=bool(urgent)))
 
 
 def review_queue(user):

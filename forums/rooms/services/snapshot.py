@@ -9,6 +9,14 @@ from django.utils.translation import gettext as _
 
 from forums.live.errors import ServiceError
 from forums.models import Message, RoomMembership
+from forums.rooms.protocol import (
+    MembershipData,
+    MessageData,
+    MessagesPageFrame,
+    RepliedTo,
+    RoomData,
+    RoomSnapshotFrame,
+)
 from forums.rooms.services.access import (
     GUIDELINES_REQUIRED,
     display_name,
@@ -32,46 +40,48 @@ def message_frame_data(message):
     author = message.author
     removed = message.state == Message.State.REMOVED
     reply = message.reply_to
-    return {
-        "id": message.pk,
-        "author": display_name(author),
-        "member_id": message.membership_id,
-        "moderator": bool(author is not None and is_moderator_cached(author)),
-        "body": "" if removed else message.body,
-        "reply_to": (
-            {
-                "id": reply.pk,
-                "author": display_name(reply.author),
-                "excerpt": reply.body[:140] if reply.state == Message.State.VISIBLE else "",
-            }
+    return MessageData(
+        id=message.pk,
+        author=display_name(author),
+        member_id=message.membership_id,
+        moderator=bool(author is not None and is_moderator_cached(author)),
+        body="" if removed else message.body,
+        reply_to=(
+            RepliedTo(
+                id=reply.pk,
+                author=display_name(reply.author),
+                excerpt=reply.body[:140] if reply.state == Message.State.VISIBLE else "",
+            )
             if reply is not None
             else None
         ),
-        "created": message.created_at.isoformat(),
-        "edited": message.edited_at.isoformat() if message.edited_at else None,
-        "state": message.state,
-        "urgent": message.urgent,
-        "hold_kinds": list(message.hold_kinds) if message.state == Message.State.HELD else [],
-        "checkin": message.is_checkin,
-        "pinned": message.pinned,
-    }
+        created=message.created_at.isoformat(),
+        edited=message.edited_at.isoformat() if message.edited_at else None,
+        state=message.state,
+        urgent=message.urgent,
+        hold_kinds=list(message.hold_kinds) if message.state == Message.State.HELD else [],
+        checkin=message.is_checkin,
+        pinned=message.pinned,
+    )
 
 
 def room_frame_data(room, now=None):
+    """The room's state as the room's sockets see it (open now, and why not)."""
     slots = schedule(room)
     moment = opens_next(slots, now)
-    return {
-        "slug": room.slug,
-        "name": room.name,
-        "state": room.state,
-        "open": room_is_open(room, now, slots),
-        "closed_reason": "" if room_is_open(room, now, slots) else closed_explanation(room, now),
-        "opens_next": moment.isoformat() if moment else None,
-        "slow_mode": room.slow_mode_seconds,
-        "guidelines_changed": room.guidelines_changed_at.isoformat()
-        if room.guidelines_changed_at
-        else None,
-    }
+    is_open = room_is_open(room, now, slots)
+    return RoomData(
+        slug=room.slug,
+        name=room.name,
+        state=room.state,
+        open=is_open,
+        closed_reason="" if is_open else closed_explanation(room, now),
+        opens_next=moment.isoformat() if moment else None,
+        slow_mode=room.slow_mode_seconds,
+        guidelines_changed=(
+            room.guidelines_changed_at.isoformat() if room.guidelines_changed_at else None
+        ),
+    )
 
 
 def _messages_queryset(room):
@@ -90,20 +100,20 @@ def visible_to(queryset, user, moderator):
 
 
 def membership_frame_data(room, membership, user, moderator):
-    accepted = guidelines_accepted(room, membership)
+    """``user``'s own membership of ``room`` (``membership`` may be None: not joined)."""
     muted_until = membership.muted_until if membership else None
     if muted_until is not None and muted_until <= timezone.now():
         muted_until = None
-    return {
-        "member_id": membership.pk if membership else None,
-        "name": display_name(user),
-        "moderator": moderator,
-        "guidelines_accepted": accepted or moderator,
-        "muted_until": muted_until.isoformat() if muted_until else None,
-        "hidden": (
+    return MembershipData(
+        member_id=membership.pk if membership else None,
+        name=display_name(user),
+        moderator=moderator,
+        guidelines_accepted=guidelines_accepted(room, membership) or moderator,
+        muted_until=muted_until.isoformat() if muted_until else None,
+        hidden=(
             sorted(membership.hidden_members.values_list("pk", flat=True)) if membership else []
         ),
-    }
+    )
 
 
 def snapshot(room, user, *, after=None):
@@ -119,27 +129,26 @@ def snapshot(room, user, *, after=None):
     moderator = is_moderator(user)
     membership = RoomMembership.objects.filter(room=room, account=user).first()
     mine = membership_frame_data(room, membership, user, moderator)
-    frame = {
-        "type": "snapshot",
-        "room": room_frame_data(room),
-        "membership": mine,
-        "messages": [],
-        "pinned": [],
-        "gap": False,
-        "has_more": False,
-        "changed": [],
-        "gone": [],
-    }
-    if not mine["guidelines_accepted"]:
+    frame = RoomSnapshotFrame(
+        room=room_frame_data(room),
+        membership=mine,
+        messages=[],
+        pinned=[],
+        gap=False,
+        has_more=False,
+        changed=[],
+        gone=[],
+    )
+    if not mine.guidelines_accepted:
         return frame
     mine_qs = visible_to(_messages_queryset(room), user, moderator)
     if after is not None:
         newer = list(mine_qs.filter(pk__gt=after).order_by("-pk")[: RESUME_LIMIT + 1])
-        frame["gap"] = len(newer) > RESUME_LIMIT
+        frame.gap = len(newer) > RESUME_LIMIT
         messages = list(reversed(newer[:RESUME_LIMIT]))
         # What changed among the messages the client already has (recent window); after
         # a gap the client starts again from the newest messages and pages back instead.
-        if not frame["gap"]:
+        if not frame.gap:
             window = list(
                 _messages_queryset(room).filter(pk__lte=after).order_by("-pk")[: PAGE_SIZE * 2]
             )
@@ -148,19 +157,19 @@ def snapshot(room, user, *, after=None):
                     Message.objects.filter(pk__in=[m.pk for m in window]), user, moderator
                 ).values_list("pk", flat=True)
             )
-            frame["gone"] = [m.pk for m in window if m.pk not in visible_ids]
+            frame.gone = [m.pk for m in window if m.pk not in visible_ids]
             overlap = timezone.now() - RESUME_OVERLAP
-            frame["changed"] = [
+            frame.changed = [
                 message_frame_data(m)
                 for m in reversed(window)
                 if m.pk in visible_ids and (m.edited_at or m.created_at >= overlap)
             ]
     else:
         latest = list(mine_qs.order_by("-pk")[: PAGE_SIZE + 1])
-        frame["has_more"] = len(latest) > PAGE_SIZE
+        frame.has_more = len(latest) > PAGE_SIZE
         messages = list(reversed(latest[:PAGE_SIZE]))
-    frame["messages"] = [message_frame_data(m) for m in messages]
-    frame["pinned"] = [
+    frame.messages = [message_frame_data(m) for m in messages]
+    frame.pinned = [
         message_frame_data(m)
         for m in _messages_queryset(room)
         .filter(pinned=True, state=Message.State.VISIBLE)
@@ -173,7 +182,7 @@ def page_before(room, user, before_id):
     """``messages.page``: up to 50 messages before ``before_id`` (a cursor, not an offset)."""
     moderator = is_moderator(user)
     membership = RoomMembership.objects.filter(room=room, account=user).first()
-    if not membership_frame_data(room, membership, user, moderator)["guidelines_accepted"]:
+    if not (moderator or guidelines_accepted(room, membership)):
         raise ServiceError(
             GUIDELINES_REQUIRED, _("Please read and accept the room's guidelines first.")
         )
@@ -182,9 +191,8 @@ def page_before(room, user, before_id):
         .filter(pk__lt=before_id)
         .order_by("-pk")[: PAGE_SIZE + 1]
     )
-    return {
-        "type": "messages.page",
-        "before_id": before_id,
-        "messages": [message_frame_data(m) for m in reversed(older[:PAGE_SIZE])],
-        "has_more": len(older) > PAGE_SIZE,
-    }
+    return MessagesPageFrame(
+        before_id=before_id,
+        messages=[message_frame_data(m) for m in reversed(older[:PAGE_SIZE])],
+        has_more=len(older) > PAGE_SIZE,
+    )
