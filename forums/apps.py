@@ -63,14 +63,12 @@ class ForumsConfig(AppConfig):
 
         from forums.models import QASession
         from forums.qa import demo as demo_qa
-        from forums.qa import services as qa
         from lectures import services as lectures_services
-        from lectures.models import LecturePage
         from portal import demo as portal_demo
         from portal import navigation
 
-        # Lectures never import forums: forums gives the lecture page its answered questions.
-        LecturePage.answered_family_questions = qa.answered_for_lecture
+        # Lectures never import forums: a lecture page lists its answered questions
+        # through the reverse relation (``page.qa_sessions.answered_questions``).
 
         # A session edited or deleted anywhere (admin, shell, cascade) changes the lecture
         # pages that list its answered questions, possibly one it no longer points at:

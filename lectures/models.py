@@ -372,17 +372,7 @@ class LecturePage(LearningPage):
         context["speakers"] = list(self.speakers.all())
         context["topics"] = list(self.topics.all())
         context["guides"] = list(self.related_guides.live().public())
-        context["family_questions"] = self.family_questions()
         return context
-
-    def family_questions(self):
-        """Answered questions from live Q&A about this lecture.
-
-        The forums app adds the relation; until it does, and whenever there are none,
-        this is empty and the section is not shown. Lectures never import forums.
-        """
-        provider = getattr(self, "answered_family_questions", None)
-        return list(provider()) if callable(provider) else []
 
     def readability_text(self):
         return "\n".join(

@@ -10,6 +10,16 @@ ANONYMOUS_NAME = "Anonymous"
 FORMER_MEMBER_NAME = "former member"
 
 
+class QASessionQuerySet(models.QuerySet):
+    def answered_questions(self):
+        """The answered questions of these sessions (answered questions are public), the
+        most voted first: what a lecture page shows through its reverse relation,
+        ``lecture.qa_sessions.answered_questions``."""
+        return Question.objects.filter(session__in=self, state=Question.State.ANSWERED).order_by(
+            "-vote_count", "answered_at", "id"
+        )
+
+
 class QASession(models.Model):
     """A live Q&A session: families ask, moderators approve, pin and answer."""
 
@@ -64,6 +74,8 @@ class QASession(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QASessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("live Q&A session")

@@ -202,6 +202,49 @@ def test_answered_questions_appear_on_the_lecture_page(client, lecture, family):
     assert "Not answered" not in html
 
 
+def test_the_lecture_page_lists_the_answers_of_all_its_sessions_most_voted_first(
+    client, lecture, family
+):
+    first = make_session("after-lecture", lecture=lecture)
+    second = make_session("after-lecture-again", lecture=lecture)
+    elsewhere = make_session("another-night")
+    make_question(first, family, "Fewer votes", state="answered", answer="A.", vote_count=1)
+    make_question(second, family, "More votes", state="answered", answer="B.", vote_count=5)
+    make_question(first, family, "Answered aloud", state="answered", vote_count=0)
+    make_question(first, family, "Hidden after answering", state="rejected", answer="C.")
+    make_question(elsewhere, family, "Another session's", state="answered", answer="D.")
+    html = client.get(lecture.url).content.decode()
+    assert html.index("More votes") < html.index("Fewer votes") < html.index("Answered aloud")
+    assert "Answered live in the session." in html
+    assert "Hidden after answering" not in html and "Another session&#x27;s" not in html
+
+
+def test_lectures_import_nothing_from_forums():
+    """A lecture page reaches its Q&A through the reverse relation only (DESIGN.md)."""
+    import ast
+    from pathlib import Path
+
+    imported = set()
+    for path in (Path(__file__).resolve().parents[2] / "lectures").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
+    assert "forums" not in imported
+
+
+def test_hiding_an_answered_question_purges_the_cached_lecture_page(
+    client, lecture, family, moderator, django_capture_on_commit_callbacks
+):
+    session = make_session("after-lecture", lecture=lecture)
+    question = make_question(session, family, "Soon hidden", state="answered", answer="Yes.")
+    assert "Soon hidden" in client.get(lecture.url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        qa.hide_question(session.pk, moderator, question.pk, "Identifying details")
+    assert "Soon hidden" not in client.get(lecture.url).content.decode()
+
+
 def test_answering_purges_the_cached_lecture_page(
     client, lecture, family, moderator, django_capture_on_commit_callbacks
 ):

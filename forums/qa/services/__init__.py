@@ -56,7 +56,6 @@ from forums.qa.services.moderation import (
 from forums.qa.services.privacy import erase_questions, export_questions
 from forums.qa.services.sessions import (
     SESSION_STATE_ACTIONS,
-    answered_for_lecture,
     listed_sessions,
     public_questions,
     session_edited,
@@ -92,7 +91,6 @@ __all__ = [
     "State",
     "add_question_to_faq",
     "answer_question",
-    "answered_for_lecture",
     "approve_question",
     "ask_question",
     "can_moderate",

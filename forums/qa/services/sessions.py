@@ -89,17 +89,6 @@ def public_questions(session, *, order="votes"):
     return queryset.order_by("-pinned", "-vote_count", "created_at", "id")
 
 
-def answered_for_lecture(lecture):
-    """``[{question, answer}]`` answered in this lecture's sessions, for its page."""
-    questions = Question.objects.filter(session__lecture=lecture, state=State.ANSWERED).order_by(
-        "-vote_count", "answered_at", "id"
-    )
-    return [
-        {"question": question.text, "answer": question.answer or _("Answered live in the session.")}
-        for question in questions
-    ]
-
-
 def listed_sessions():
     """``(open, upcoming, archives)`` for the /qa/ index and the home page."""
     sessions = QASession.objects.select_related("lecture").order_by("starts_at", "id")
