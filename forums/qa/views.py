@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from forums.live import errors
@@ -154,12 +155,18 @@ def _page_context(request, session, *, order="votes", form=None):
     }
 
 
+# The participant page holds the reader's own questions (pending or not published) and
+# votes, the console every held question and who asked it: no cache keeps a copy
+# (``Cache-Control: no-store``, as /my-account/). The presenter view shows only
+# published questions, like the public archive.
+@never_cache
 def session_page(request, slug):
     session = _session(slug)
     order = "newest" if request.GET.get("order") == "newest" else "votes"
     return render(request, "forums/qa/session.html", _page_context(request, session, order=order))
 
 
+@never_cache  # a refused question is shown again, with what was typed
 @require_POST
 def ask(request, slug):
     session = _session(slug)
@@ -208,6 +215,7 @@ def vote(request, slug, question_id):
     return redirect(reverse("forums:qa-session", args=[slug]) + f"#question-{question_id}")
 
 
+@never_cache
 def moderate(request, slug):
     session = _session(slug)
     if not request.user.is_authenticated:

@@ -156,6 +156,28 @@ def test_the_moderator_console_opens_for_a_moderator(client, session, moderator)
     assert client.get(reverse("forums:qa-moderate", args=[session.slug])).status_code == 200
 
 
+def test_no_cache_keeps_the_participant_page_with_my_own_questions(client, session, family):
+    make_question(session, family, "Mine, waiting")
+    client.force_login(family)
+    response = client.get(reverse("forums:qa-session", args=[session.slug]))
+    assert "Mine, waiting" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_no_cache_keeps_a_refused_question_shown_again(client, session, family):
+    client.force_login(family)
+    response = client.post(reverse("forums:qa-ask", args=[session.slug]), {"text": "x" * 501})
+    assert response.status_code == 400
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_no_cache_keeps_the_moderator_console(client, session, moderator):
+    client.force_login(moderator)
+    response = client.get(reverse("forums:qa-moderate", args=[session.slug]))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+
+
 def test_the_presenter_view_shows_the_pinned_and_top_questions(client, session, family):
     make_question(session, family, "Pinned now", state="visible", pinned=True)
     make_question(session, family, "Waiting", state="visible")
