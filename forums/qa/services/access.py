@@ -62,6 +62,7 @@ def require_moderator(user, session):
 
 
 def session_gone():
+    """The refusal for a session that does not exist (any more)."""
     return ServiceError(errors.NOT_FOUND, _("This session no longer exists."))
 
 
@@ -82,6 +83,8 @@ def locked_session(session_id):
 
 
 def question_not_found():
+    """The refusal for a question that is not in this session, or that the reader may
+    not know of (someone else's unpublished question): the same words either way."""
     return ServiceError(errors.NOT_FOUND, _("That question is not in this session."))
 
 
