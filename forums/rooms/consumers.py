@@ -27,6 +27,26 @@ MODERATOR_RECHECK_SECONDS = 15
 logger = logging.getLogger(__name__)
 
 
+QUEUE_SOCKET_TAGS = frozenset({service.MODERATOR_AUDIENCE})  # review-queue pages
+
+
+def socket_tags(user_id, moderator):
+    """The audience tags of a room socket: its account's, and ``moderators`` for a
+    moderator (held messages and moderator frames travel to these)."""
+    tags = {service.author_tag(user_id)}
+    if moderator:
+        tags.add(service.MODERATOR_AUDIENCE)
+    return frozenset(tags)
+
+
+def shown_before_guidelines(text):
+    """Until its member accepts the guidelines a socket sees the room, who is here and
+    its own membership, not the messages (``text``: a serialised frame)."""
+    return text.startswith(
+        ('{"type":"presence"', '{"type":"room.updated"', '{"type":"membership.updated"')
+    )
+
+
 def _answering(reply, frame):
     """``reply`` (a server frame) naming the client frame it answers, if it was named."""
     if frame.client_ref is None:
@@ -82,11 +102,9 @@ class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
         self.is_moderator = await database_sync_to_async(service.is_moderator)(self.user)
         self.display_name = await database_sync_to_async(service.display_name)(self.user)
         self.topic = self.room.topic
-        tags = {service.author_tag(self.user.pk)}
+        self.tags = socket_tags(self.user.pk, self.is_moderator)
         if self.is_moderator:
-            tags.add(service.MODERATOR_AUDIENCE)
             self.watch_role()
-        self.tags = frozenset(tags)
 
     def _after(self):
         query = self.scope.get("query_string", b"").decode("latin-1")
@@ -104,14 +122,13 @@ class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
         return frame
 
     async def deliver(self, text):
-        # Until the guidelines are accepted this socket sees the room, not its messages.
-        if not self.accepted and not text.startswith(('{"type":"presence"', '{"type":"room.')):
+        if not self.accepted and not shown_before_guidelines(text):
             return
         await super().deliver(text)
 
     async def role_lost(self):
         self.is_moderator = False
-        self.tags = frozenset({service.author_tag(self.user.pk)})
+        self.tags = socket_tags(self.user.pk, False)
         await self.send_frame(
             protocol.error_frame(
                 protocol.FORBIDDEN, _("You are no longer a moderator here; reconnecting.")
@@ -244,7 +261,7 @@ class QueueConsumer(WatchesModeratorRole, live.LiveConsumer):
         if not await database_sync_to_async(service.is_moderator)(self.user):
             raise live.Refuse(live.CLOSE_FORBIDDEN, protocol.FORBIDDEN, "Moderators only.")
         self.topic = service.QUEUE_TOPIC
-        self.tags = frozenset({service.MODERATOR_AUDIENCE})
+        self.tags = QUEUE_SOCKET_TAGS
         self.watch_role()
 
     async def snapshot(self):

@@ -165,7 +165,8 @@ class RepliedTo(FrameData):
 class MessageData(FrameData):
     """A message as every permitted viewer sees it: a pseudonym and a per-room member id
     (the membership's id), never an account id. ``body`` is empty once removed;
-    ``hold_kinds`` says why a held message waits (empty otherwise)."""
+    ``hold_kinds`` says why a held message waits (empty otherwise), ``urgent`` that it
+    is held for crisis language."""
 
     id: int
     author: str
@@ -273,7 +274,8 @@ class RoomUpdatedFrame(ServerFrame):
 
 
 class MembershipUpdatedFrame(ServerFrame):
-    """My membership changed (e.g. a moderator muted me, or lifted the mute)."""
+    """My membership changed: a moderator muted me (or lifted the mute), I hid or showed
+    a member, I joined by posting."""
 
     type: Literal["membership.updated"] = "membership.updated"
     membership: MembershipData

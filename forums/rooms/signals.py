@@ -1,7 +1,7 @@
 """Room edits made in Wagtail admin reach connected members live (room.updated); held
-messages and flags, from any path, tell open review-queue pages to refresh."""
+messages, flags and edits of what the queue shows, from any path, tell open
+review-queue pages to refresh."""
 
-from django.db import transaction
 from django.db.models.signals import post_save
 
 
@@ -13,9 +13,7 @@ def _room_saved(sender, instance, created, update_fields=None, **kwargs):
     from forums.rooms import services as rooms
     from forums.rooms.protocol import RoomUpdatedFrame
 
-    frame = RoomUpdatedFrame(room=rooms.room_frame_data(instance))
-    message = live.relay_message(instance.topic, frame=frame)
-    transaction.on_commit(lambda: live.send_relay(message))
+    live.broadcast_on_commit(instance.topic, RoomUpdatedFrame(room=rooms.room_frame_data(instance)))
 
 
 def _queue_touched(sender, instance, created=False, update_fields=None, **kwargs):
@@ -31,6 +29,10 @@ def _queue_touched(sender, instance, created=False, update_fields=None, **kwargs
         if created and not held:
             return
         if not created and update_fields is not None and "state" not in update_fields:
+            # The author edited a message the queue shows (held, or reported): the
+            # moderators must read what it says now. Nothing new arrived: not urgent.
+            if "body" in update_fields and (held or _reported(instance)):
+                rooms.queue_changed()
             return
         urgent = bool(held and instance.urgent)
     elif sender is Flag:
@@ -38,6 +40,10 @@ def _queue_touched(sender, instance, created=False, update_fields=None, **kwargs
     else:
         return
     rooms.queue_changed(urgent=urgent)
+
+
+def _reported(message):
+    return message.flags.filter(resolved_at__isnull=True).exists()
 
 
 def connect():

@@ -8,6 +8,7 @@ from forums.live import errors
 from forums.live.errors import ServiceError
 from forums.models import RoomMembership
 from forums.rooms.services.access import locked_membership, require_access
+from forums.rooms.services.broadcasts import membership_updated
 
 
 def accept_guidelines(room, user):
@@ -32,4 +33,5 @@ def hide_member(room, user, member_id, *, hidden=True):
             membership.hidden_members.add(other)
         else:
             membership.hidden_members.remove(other)
+        membership_updated(room, membership)  # every socket of mine hides them too
     return sorted(membership.hidden_members.values_list("pk", flat=True))

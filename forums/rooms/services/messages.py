@@ -29,11 +29,14 @@ from forums.rooms.services.access import (
 )
 from forums.rooms.services.broadcasts import (
     alert_moderators,
+    audience_for,
     broadcast_message,
     flag_added,
+    membership_updated,
     message_removed,
 )
 from forums.rooms.services.hours import schedule
+from forums.rooms.services.queue import queue_changed
 
 EDIT_WINDOW = timedelta(minutes=10)
 NEW_MEMBER_PERIOD = timedelta(days=7)
@@ -122,6 +125,7 @@ def _send_message(room, user, *, body, reply_to, client_ref, checkin):
             slots = None
             if moderator or crisis:
                 membership = locked_membership(room, user, create=True)
+                membership_updated(room, membership)  # my other sockets learn my member id
         if not crisis:
             require_access(
                 room, user, moderator=moderator, verified=verified, membership=membership
@@ -301,12 +305,13 @@ def delete_own_message(room, user, message_id):
     ratelimit.take("rooms.act", user.pk, limit=ACTION_LIMIT[0], period=ACTION_LIMIT[1])
     with transaction.atomic():
         message = _own_message(room, user, message_id)
+        audience = audience_for(message)  # a held message: only those who could see it
         message.state = Message.State.REMOVED
         message.deleted_by_author = True
         message.removal_reason = _("Deleted by its author")
         message.pinned = False
         message.save(update_fields=["state", "deleted_by_author", "removal_reason", "pinned"])
-        message_removed(room, message)
+        message_removed(room, message, audience=audience)
     return message
 
 
@@ -347,5 +352,6 @@ def flag_message(room, user, message_id, *, reason, note=""):
             # top of the queue and moderators are alerted now.
             Message.objects.filter(pk=message.pk).update(urgent=True)
             alert_moderators(room, message)
+            queue_changed(urgent=True)  # open queue pages announce it at once
     info = {"crisis": True, "explanation": str(screening.CRISIS_EXPLANATION)} if crisis else {}
     return flag, info

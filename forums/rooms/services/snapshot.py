@@ -58,7 +58,9 @@ def message_frame_data(message):
         created=message.created_at.isoformat(),
         edited=message.edited_at.isoformat() if message.edited_at else None,
         state=message.state,
-        urgent=message.urgent,
+        # Held for a crisis; a visible message reported in crisis words is urgent in the
+        # review queue only (the room does not show who reported what).
+        urgent=message.urgent and message.state == Message.State.HELD,
         hold_kinds=list(message.hold_kinds) if message.state == Message.State.HELD else [],
         checkin=message.is_checkin,
         pinned=message.pinned,

@@ -299,9 +299,13 @@ function handleFrame(frame) {
     case "room.updated":
       applyRoom(frame.room);
       break;
-    case "membership.updated":
-      applyMembership({ ...me, ...frame.membership, hidden: me.hidden });
+    case "membership.updated": {
+      // Muted or unmuted, a member hidden or shown (in this tab or another), joined.
+      const hiddenBefore = (me.hidden || []).join();
+      applyMembership({ ...me, ...frame.membership });
+      if ((me.hidden || []).join() !== hiddenBefore) rerenderAll();
       break;
+    }
     case "presence":
       renderPresence(frame);
       break;
