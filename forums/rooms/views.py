@@ -1,6 +1,11 @@
 """Peer rooms over HTTP: the room list, a room's page (the live chat runs over the
 socket), accepting the guidelines without JavaScript, and the moderators' review queue
-and log at ``/moderation/``."""
+and log at ``/moderation/``.
+
+Every page here is one person's (their rooms, their membership; a moderator's queue
+holds families' words and email addresses): ``never_cache`` sends
+``Cache-Control: no-store``, as the account pages do, so no browser or proxy keeps a copy.
+"""
 
 from django import forms
 from django.contrib import messages
@@ -12,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from forums.live import errors
@@ -68,6 +74,7 @@ ROOM_STRINGS = {
 }
 
 
+@never_cache
 @require_GET
 @login_required
 def room_list(request):
@@ -103,6 +110,7 @@ def _room_for(request, slug):
     return room, None
 
 
+@never_cache
 @require_GET
 @login_required
 def room_detail(request, slug):
@@ -127,6 +135,7 @@ def room_detail(request, slug):
     )
 
 
+@never_cache
 @require_POST
 @login_required
 def accept_guidelines(request, slug):
@@ -145,6 +154,7 @@ def _require_moderator(request):
         raise PermissionDenied
 
 
+@never_cache
 @require_GET
 @login_required
 def queue(request):
@@ -171,6 +181,7 @@ class ReviewForm(forms.Form):
     )
 
 
+@never_cache
 @require_POST
 @login_required
 def review(request, message_id):
@@ -220,6 +231,7 @@ class LogFilterForm(forms.Form):
         self.fields["action"].choices = [("", _("All actions"))] + [(a, a) for a in actions]
 
 
+@never_cache
 @require_GET
 @login_required
 def log(request):
