@@ -142,11 +142,14 @@ class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
         return (self.user.pk, self.display_name, self.is_moderator)
 
     async def on_control(self, control):
-        if control.get("kind") == "ban":
+        if control == service.BAN:
             await self.send_frame(
                 protocol.error_frame(service.BANNED, _("You can no longer take part in this room."))
             )
             await self.close(code=live.CLOSE_BANNED)
+        elif control == service.GUIDELINES_RENEWED and self.accepted and not self.is_moderator:
+            # Reconnecting, the page gets a snapshot that asks for the new guidelines.
+            await self.close(code=live.CLOSE_RECONNECT)
 
     async def _call(self, function, *args, **kwargs):
         return await database_sync_to_async(function)(self.room, self.user, *args, **kwargs)

@@ -71,6 +71,9 @@ class Room(ClusterableModel):
         previous = None
         if self.pk:
             previous = Room.objects.filter(pk=self.pk).values_list("guidelines", flat=True).first()
+        # Members connected now accepted the old guidelines: the post_save signal has
+        # their sockets reconnect, to be asked again (forums.rooms.signals).
+        self.guidelines_renewed = previous is not None and previous != self.guidelines
         if previous is None or previous != self.guidelines or self.guidelines_changed_at is None:
             from django.utils import timezone
 

@@ -14,6 +14,10 @@ def _room_saved(sender, instance, created, update_fields=None, **kwargs):
     from forums.rooms.protocol import RoomUpdatedFrame
 
     live.broadcast_on_commit(instance.topic, RoomUpdatedFrame(room=rooms.room_frame_data(instance)))
+    if getattr(instance, "guidelines_renewed", False):
+        # Everyone's acceptance is older than the new guidelines: members' sockets
+        # reconnect and their fresh snapshot asks them to accept again.
+        live.broadcast_on_commit(instance.topic, control=rooms.GUIDELINES_RENEWED)
 
 
 def _queue_touched(sender, instance, created=False, update_fields=None, **kwargs):

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.test import TestCase
 
 from forums.live import protocol
 from forums.live.protocol import ServerFrames
@@ -28,7 +29,7 @@ from forums.rooms import services as service
 from forums.rooms.protocol import QUEUE_SERVER_FRAMES, ROOM_SERVER_FRAMES, QueueChangedFrame
 from portal import roles
 from tests.forums.rooms_support import join, make_room
-from tests.forums.verify import Audience, verify_action
+from tests.forums.verify import Audience, captured_broadcasts, verify_action
 
 pytestmark = pytest.mark.django_db
 
@@ -231,6 +232,12 @@ def _pinned(scene):
 def _edited_in_admin(scene):
     room = scene.fresh_room()
     room.name = "Parents and carers"
+    room.save()
+
+
+def _guidelines_changed_in_admin(scene):
+    room = scene.fresh_room()
+    room.guidelines = "<p>Be kind. Keep what others share here.</p>"
     room.save()
 
 
@@ -470,6 +477,16 @@ CASES = [
         set(),
     ),
     Case("room edited in admin", _edited_in_admin, {"room.updated"}, set()),
+    Case(
+        "guidelines changed in admin",
+        _guidelines_changed_in_admin,
+        {"room.updated"},
+        set(),
+        # Their acceptance is now out of date: their sockets reconnect (a control
+        # message, test_new_guidelines_have_members_sockets_reconnect) to a snapshot
+        # that asks for the new guidelines.
+        not_verified=frozenset({"author", "member"}),
+    ),
 ]
 
 # Server frames that carry no state a snapshot holds, and why.
@@ -528,6 +545,22 @@ def test_the_member_who_accepts_the_guidelines_gets_the_messages_in_a_fresh_snap
     service.accept_guidelines(scene.room, scene.newcomer)
     after = service.snapshot(scene.fresh_room(), scene.newcomer)
     assert [m.id for m in after.messages] == [scene.earlier.pk, scene.message.pk]
+
+
+def test_new_guidelines_have_members_sockets_reconnect(scene):
+    with captured_broadcasts() as sent, TestCase.captureOnCommitCallbacks(execute=True):
+        _guidelines_changed_in_admin(scene)
+    assert [m["control"] for m in sent if m["control"]] == [service.GUIDELINES_RENEWED]
+    assert all(m["audience"] is None for m in sent)
+    for member in (scene.author, scene.member):
+        fresh = service.snapshot(scene.fresh_room(), member)
+        assert not fresh.membership.guidelines_accepted and fresh.messages == []
+
+
+def test_a_room_edit_that_keeps_the_guidelines_reconnects_nobody(scene):
+    with captured_broadcasts() as sent, TestCase.captureOnCommitCallbacks(execute=True):
+        _edited_in_admin(scene)
+    assert [m["control"] for m in sent] == [None]
 
 
 # --- the registries ---------------------------------------------------------------------------

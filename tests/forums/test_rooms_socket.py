@@ -150,6 +150,22 @@ async def test_changed_guidelines_must_be_accepted_again(member, room):
     await socket.disconnect()
 
 
+async def test_a_connected_member_reconnects_when_the_guidelines_change(member, moderator, room):
+    socket, _ = await opened(member)
+    mod, _ = await opened(moderator)
+
+    def change():
+        room.guidelines = "<p>New rules.</p>"
+        room.save()
+
+    await database_sync_to_async(change)()
+    assert await closed_with(socket) == live.CLOSE_RECONNECT
+    # The moderator's socket stays: moderators need not accept guidelines.
+    updated = await until(mod, "room.updated")
+    assert updated["room"]["guidelines_changed"]
+    await mod.disconnect()
+
+
 async def test_a_banned_member_is_refused_at_connect(member, room):
     await database_sync_to_async(join)(room, member, banned=True)
     socket = await connect(member)

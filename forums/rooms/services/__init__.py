@@ -39,6 +39,7 @@ from forums.rooms.services.access import (
     rooms_for,
     standing,
 )
+from forums.rooms.services.broadcasts import BAN, GUIDELINES_RENEWED
 from forums.rooms.services.hours import (
     closed_explanation,
     describe_hours,
@@ -88,9 +89,11 @@ from forums.rooms.services.snapshot import (
 
 __all__ = [
     "ACTION_LIMIT",
+    "BAN",
     "BANNED",
     "EDIT_WINDOW",
     "FIRST_MESSAGES_EXPLANATION",
+    "GUIDELINES_RENEWED",
     "GUIDELINES_REQUIRED",
     "KIND_FIRST_MESSAGES",
     "MAX_MUTE_MINUTES",

@@ -24,6 +24,7 @@ from forums.rooms.services.snapshot import (
 )
 
 BAN = {"kind": "ban"}  # the control message that closes a banned member's sockets
+GUIDELINES_RENEWED = {"kind": "guidelines"}  # members' sockets reconnect to accept them
 
 
 def audience_for(message):
