@@ -1,6 +1,8 @@
-"""Use the language a signed-in family member chose in their profile."""
+"""Site-wide request handling: the reader's language, addresses no page can have, and
+the security headers of the public site."""
 
 from django.conf import settings
+from django.http import Http404
 from django.utils import translation
 
 
@@ -53,6 +55,22 @@ def scope_language(scope):
         if code and (supported := _supported(code)):
             return supported
     return settings.LANGUAGE_CODE
+
+
+class RefuseNulCharactersMiddleware:
+    """An address holding a NUL character is a 404 (no page has one), before any view or
+    Wagtail's redirect look-up passes the path to the database: PostgreSQL can neither
+    store nor compare text holding NUL and answers a query that tries with an error (a
+    500 where SQLite finds nothing). No browser sends one. (Query strings reach views
+    through forms, whose text fields refuse NUL themselves.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path_info:
+            raise Http404("No such page.")
+        return self.get_response(request)
 
 
 class ContentSecurityPolicyMiddleware:
