@@ -12,6 +12,7 @@ from tests.factories import (
     StaffFactory,
     SuperuserFactory,
 )
+from tests.sockets import close_sync_thread_connections
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
@@ -36,6 +37,14 @@ def _clear_portal_cache():
             client.delete(*keys)
     else:
         cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test databases; before it drops them, the sync thread's
+    connections are closed (tests.sockets.close_sync_thread_connections)."""
+    yield
+    close_sync_thread_connections()
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,7 @@ from playwright.sync_api import sync_playwright
 from tests.browser.conftest import find_chromium
 from tests.factories import PASSWORD, FamilyMemberFactory
 from tests.sessions import browser_cookie
+from tests.sockets import close_sync_thread_connections
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -113,6 +114,8 @@ class PortalBrowserTestCase(ChannelsLiveServerTestCase):
         # forked child does not have, so every database_sync_to_async call in the server
         # would wait forever, and (2) an in-memory channel layer whose queues belong to
         # event loops that are gone. Give the child fresh ones.
+        close_sync_thread_connections()
+        SyncToAsync.single_thread_executor.shutdown(wait=False)
         SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
         channel_layers.backends.clear()
 
