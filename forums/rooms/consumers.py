@@ -3,7 +3,8 @@
 Every frame calls a service with fresh data (a banned member or a demoted moderator is
 refused at the next frame); acks go out only after the service committed. Held
 messages and moderator frames travel to an audience (``moderators``, ``user:<id>``); a
-ban is a control message that closes the member's sockets at once. A moderator's
+ban is a control message that closes the member's sockets at once; new guidelines one
+that has members' sockets reconnect (to be asked to accept them). A moderator's
 socket re-checks the role every MODERATOR_RECHECK_SECONDS, beside the delivery path
 (which never waits for the database): a moderator removed from the role, or whose
 account was deactivated, stops receiving held messages and reconnects as a member.

@@ -16,6 +16,7 @@ through this package (``from forums.rooms import services as service``):
 - ``access``: who may do what (the moderator role, a member's standing, the room gate);
 - ``hours``: a room's weekly open hours;
 - ``snapshot``: what a socket is sent of a room (snapshot, pages of older messages);
+- ``broadcasts``: the frames a change sends after the commit, and who receives them;
 - ``membership``: accepting the guidelines, hiding a member;
 - ``messages``: sending, editing, deleting and reporting messages;
 - ``moderation``: what moderators do (remove, release, mute, ban, slow mode, ...);
