@@ -177,18 +177,32 @@ if REDIS_URL:
                 # redis-py 8 reads with a 5 s socket timeout by default, the same as the
                 # layer's blocking BZPOPMIN: an idle receive raced it and failed every
                 # ~5 s, dropping a message popped at that instant. Reads wait longer.
-                "hosts": [{"address": REDIS_URL, "max_connections": 1000, "socket_timeout": 15}],
+                # Connecting gives up after 5 s: a Redis that is down (or unreachable)
+                # refuses sockets quickly (forums.live.consumer) instead of holding them.
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": 1000,
+                        "socket_timeout": 15,
+                        "socket_connect_timeout": 5,
+                    }
+                ],
                 "prefix": f"{CACHE_KEY_PREFIX}:asgi",
                 "capacity": 1500,
                 "expiry": 30,
             },
         }
     }
+    # Django's Redis cache, except that while Redis is down a read is a miss and a write
+    # is dropped (portal/redis_outage.py): pages still render; rate limits, which must
+    # not mistake a dropped write for a counted one, refuse instead. A cache call waits
+    # at most 2 s for Redis, and after a failure Redis is left alone for a few seconds.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.redis_outage.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
 else:

@@ -5,6 +5,19 @@ in a discriminated union per endpoint (live Q&A, peer rooms); ``parse_client_fra
 turns raw text into one of them or raises :class:`ProtocolError` with a stable code,
 which the consumer answers with an ``error`` frame while the connection stays open.
 
+What a client may send, whatever the endpoint (the limits are documented in
+docs/deploy.md, "Websocket limits"):
+
+- a text frame of at most ``MAX_FRAME_BYTES`` bytes of UTF-8; a larger one is answered
+  ``too_large`` and the socket stays open, up to ``MAX_MESSAGE_BYTES``, beyond which the
+  consumer answers ``too_large`` and closes the socket (close code 4413);
+- one JSON object: invalid JSON, ``NaN``/``Infinity`` and nesting deeper than the parser
+  takes are ``malformed``, never a server error;
+- fields of exactly their JSON type (strict validation): ``true`` is not an id, ``"5"``
+  is not a number and ``"false"`` is not a boolean; such frames are ``invalid``;
+- text without NUL characters or unpaired surrogates (PostgreSQL cannot store the
+  first, UTF-8 cannot encode the second): ``invalid``, naming the field.
+
 Server frames are built by the ``*_frame`` functions below and by each feature's own
 section, and serialised once per broadcast with :func:`encode` (a broadcast to a
 thousand sockets is one ``json.dumps``, not a thousand).
@@ -13,9 +26,19 @@ Error codes are part of the protocol: clients and tests rely on them.
 """
 
 import json
+import re
 from typing import Annotated, Literal, Union, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from forums.live.errors import (  # noqa: F401  (the protocol's codes, re-exported)
     BLOCKED,
@@ -33,8 +56,18 @@ from forums.live.errors import (  # noqa: F401  (the protocol's codes, re-export
     ServiceError,
 )
 
-# A question is at most a few thousand characters; anything far larger is abuse.
+# A question is at most a few thousand characters; anything far larger is abuse. The
+# limit counts bytes of UTF-8 (what the network carries), not characters; live.js refuses
+# a larger frame before sending it (its MAX_FRAME_BYTES must stay equal, a test checks).
 MAX_FRAME_BYTES = 16 * 1024
+# Up to this size an over-limit frame is refused and the socket stays open (a page with a
+# bug); beyond it no page of ours could have sent it, and the socket is closed. daphne's
+# own --websocket-max-message-size (docs/deploy.md) must stay above it.
+MAX_MESSAGE_BYTES = 64 * 1024
+
+# Characters no text field takes: NUL (PostgreSQL cannot store it) and the surrogate
+# halves, which JSON's \u escapes can produce alone but UTF-8 cannot encode.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 ClientRef = Annotated[str, StringConstraints(min_length=1, max_length=64, strip_whitespace=True)]
 
@@ -44,11 +77,40 @@ class ProtocolError(ServiceError):
 
 
 class ClientFrame(BaseModel):
-    """Base of every client frame: unknown fields are refused, ``client_ref`` optional."""
+    """Base of every client frame: unknown fields are refused, ``client_ref`` optional.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    Validation is strict (a field takes only its own JSON type, nothing is coerced), and
+    no text field, in any frame of any feature, takes a NUL character or an unpaired
+    surrogate.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, strict=True)
 
     client_ref: ClientRef | None = None
+
+    # After each field's own validation (pydantic takes no earlier validator on the
+    # ``type`` discriminator), so the value is already of the field's type.
+    @field_validator("*")
+    @classmethod
+    def _storable_text(cls, value):
+        if _holds_unstorable_text(value):
+            raise PydanticCustomError(
+                "unstorable_character",
+                "Must not contain NUL characters or unpaired surrogates.",
+            )
+        return value
+
+
+def _holds_unstorable_text(value):
+    if isinstance(value, str):
+        return _UNSTORABLE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_holds_unstorable_text(item) for item in (*value, *value.values()))
+    if isinstance(value, list | tuple | set | frozenset):
+        return any(_holds_unstorable_text(item) for item in value)
+    if isinstance(value, BaseModel):
+        return any(_holds_unstorable_text(item) for item in dict(value).values())
+    return False
 
 
 class FrameSet:
@@ -65,6 +127,24 @@ class FrameSet:
         return frozenset(self.models)
 
 
+def frame_size(text=None, data=None):
+    """The size in bytes of a websocket message as the network carried it (UTF-8 for a
+    text frame). Text longer than ``MAX_MESSAGE_BYTES`` characters is not encoded: its
+    length alone says it is too large."""
+    if data is not None:
+        return len(data)
+    if text is None:
+        return 0
+    if len(text) > MAX_MESSAGE_BYTES:
+        return len(text)
+    # surrogatepass: a test client can hand over text no network frame could carry.
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
 def parse_client_frame(text, frames):
     """Validate ``text`` against the :class:`FrameSet` ``frames``; return the frame model.
 
@@ -72,12 +152,15 @@ def parse_client_frame(text, frames):
     """
     if text is None:
         raise ProtocolError(MALFORMED, "Send text frames holding a JSON object.")
-    if len(text) > MAX_FRAME_BYTES:
+    if frame_size(text) > MAX_FRAME_BYTES:
         raise ProtocolError(TOO_LARGE, "That frame is too large.")
     try:
-        data = json.loads(text)
+        data = json.loads(text, parse_constant=_refuse_constant)
     except ValueError:
         raise ProtocolError(MALFORMED, "That frame is not valid JSON.") from None
+    except RecursionError:
+        # "[[[[..." nested past the parser's depth: bad input, not our failure.
+        raise ProtocolError(MALFORMED, "That frame is nested too deeply.") from None
     if not isinstance(data, dict):
         raise ProtocolError(MALFORMED, "Send a JSON object with a type.")
     client_ref = data.get("client_ref")
@@ -87,7 +170,7 @@ def parse_client_frame(text, frames):
     if not isinstance(frame_type, str) or frame_type not in frames.models:
         raise ProtocolError(UNKNOWN_TYPE, "Unknown frame type.", client_ref=client_ref)
     try:
-        return frames.adapter.validate_python(data)
+        return frames.adapter.validate_python(data, strict=True)
     except ValidationError as error:
         fields = {}
         for problem in error.errors(include_url=False, include_input=False):

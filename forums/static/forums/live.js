@@ -10,11 +10,40 @@
 // - `attachComposer` keeps what someone typed in the form (and in this tab's
 //   sessionStorage) until it is acknowledged.
 // - `announce` speaks through an aria-live region without moving focus.
+// - A frame larger than the server takes (MAX_FRAME_BYTES of UTF-8, the same limit as
+//   forums/live/protocol.py) is never sent: it is refused here with an `error`
+//   (code `too_large`) the page shows like the server's, and never queued for resending.
+// - While the server cannot reach its message service it says so and closes with 4503:
+//   the status is "paused" (detail.message says why, in the reader's language) and the
+//   socket retries with the same backoff.
 // Everything a user typed is put on the page with textContent, never as HTML.
 
 const PERMANENT_CLOSE_CODES = new Set([4401, 4403, 4404, 4408]);
+const UNAVAILABLE_CLOSE_CODE = 4503;
 const HEARTBEAT_MS = 25000;
 const SILENCE_LIMIT_MS = 60000;
+
+// forums/live/protocol.py MAX_FRAME_BYTES (tests/forums/test_live_hostile_input.py
+// checks they are equal).
+export const MAX_FRAME_BYTES = 16 * 1024;
+
+// The words of the refusal, unless the page passes its own (options.messages.tooLarge).
+const TOO_LARGE_MESSAGES = {
+  en: "This is too long to send. Please shorten it and try again.",
+  es: "Esto es demasiado largo para enviarlo. Acórtelo e inténtelo de nuevo.",
+};
+
+function pageLanguage() {
+  const lang = (document.documentElement.lang || "en").toLowerCase().split("-")[0];
+  return lang in TOO_LARGE_MESSAGES ? lang : "en";
+}
+
+const encoder = new TextEncoder();
+
+// The size of a frame as the network carries it: UTF-8 bytes, not characters.
+export function frameBytes(text) {
+  return encoder.encode(text).length;
+}
 
 export function newClientRef() {
   if (window.crypto && typeof window.crypto.randomUUID === "function") {
@@ -26,13 +55,17 @@ export function newClientRef() {
 export class LiveSocket {
   // path: e.g. "/ws/qa/family-night/"; options:
   //   onSnapshot(frame), onFrame(frame), onStatus(status, detail),
-  //   query(): extra query parameters for the next connect (e.g. {after: lastId}).
+  //   query(): extra query parameters for the next connect (e.g. {after: lastId}),
+  //   messages: {tooLarge} (translated words for a frame refused here).
+  // Statuses: connecting, reconnecting, live, offline ({retryInMs}), paused ({retryInMs,
+  // message}: the server's live updates are unavailable; retrying) and refused.
   constructor(path, options = {}) {
     this.path = path;
     this.onSnapshot = options.onSnapshot || (() => {});
     this.onFrame = options.onFrame || (() => {});
     this.onStatus = options.onStatus || (() => {});
     this.query = options.query || (() => ({}));
+    this.messages = options.messages || {};
     this.pending = new Map();
     this.attempt = 0;
     this.socket = null;
@@ -120,7 +153,8 @@ export class LiveSocket {
       const entry = this.pending.get(frame.client_ref);
       this.pending.delete(frame.client_ref);
       entry.reject(frame);
-    } else if (frame.type === "error" && !this.ready) {
+    } else if (frame.type === "error" && (!this.ready || !frame.client_ref)) {
+      // Why the server may be about to close this socket (refused, or unavailable).
       this.lastError = frame;
     }
     this.onFrame(frame);
@@ -138,17 +172,23 @@ export class LiveSocket {
       this.pending.clear();
       return;
     }
+    if (event.code === UNAVAILABLE_CLOSE_CODE) {
+      // Nothing is lost: pending frames wait and are sent after the next snapshot.
+      const message = this.lastError && this.lastError.message ? this.lastError.message : "";
+      this.scheduleReconnect("paused", { message });
+      return;
+    }
     this.scheduleReconnect();
   }
 
-  scheduleReconnect() {
+  scheduleReconnect(status = "offline", detail = {}) {
     if (this.stopped) return;
     this.attempt += 1;
     // 0.5 s, 1 s, 2 s, ... capped at 30 s, each scaled by a random 50-100 % (jitter),
     // so a thousand phones do not all come back in the same instant after a restart.
     const base = Math.min(30000, 500 * 2 ** Math.min(this.attempt - 1, 6));
     const delay = Math.round(base * (0.5 + Math.random() / 2));
-    this.onStatus("offline", { retryInMs: delay });
+    this.onStatus(status, { ...detail, retryInMs: delay });
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.connect(), delay);
   }
@@ -171,18 +211,35 @@ export class LiveSocket {
   }
 
   transmit(frame) {
+    const text = JSON.stringify(frame);
+    if (frameBytes(text) > MAX_FRAME_BYTES) return false;
     if (this.socket && this.socket.readyState === WebSocket.OPEN && this.ready) {
-      this.socket.send(JSON.stringify(frame));
+      this.socket.send(text);
       return true;
     }
     return false;
   }
 
+  // The `error` frame the server would answer a frame over its limit with.
+  tooLargeError(clientRef) {
+    const error = {
+      type: "error",
+      code: "too_large",
+      message: this.messages.tooLarge || TOO_LARGE_MESSAGES[pageLanguage()],
+    };
+    if (clientRef) error.client_ref = clientRef;
+    return error;
+  }
+
   // Send a frame that must be acknowledged. Resolves with the `ack` frame, rejects with
   // the `error` frame. While offline the frame waits and is sent after the next snapshot.
+  // A frame over MAX_FRAME_BYTES is rejected at once (`too_large`) and never kept.
   request(frame) {
     const clientRef = frame.client_ref || newClientRef();
     const full = { ...frame, client_ref: clientRef };
+    if (frameBytes(JSON.stringify(full)) > MAX_FRAME_BYTES) {
+      return Promise.reject(this.tooLargeError(clientRef));
+    }
     return new Promise((resolve, reject) => {
       this.pending.set(clientRef, { frame: full, resolve, reject });
       this.transmit(full);
@@ -190,8 +247,13 @@ export class LiveSocket {
   }
 
   // Send a frame whose effect is visible in later broadcasts (a vote, a moderator
-  // action). Returns false when offline so the page can say so.
+  // action). Returns false when offline so the page can say so; a frame over
+  // MAX_FRAME_BYTES is not sent and the page hears a `too_large` error (onFrame).
   send(frame) {
+    if (frameBytes(JSON.stringify(frame)) > MAX_FRAME_BYTES) {
+      this.onFrame(this.tooLargeError());
+      return false;
+    }
     return this.transmit(frame);
   }
 
