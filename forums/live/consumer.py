@@ -49,7 +49,7 @@ class LiveConsumer(AsyncWebsocketConsumer):
 
     - ``async open()``: authorise the socket; set ``self.topic`` and ``self.tags``;
       raise :class:`Refuse` to close it with a code (an error frame says why);
-    - ``async snapshot()``: the ``snapshot`` frame (dict) for this socket;
+    - ``async snapshot()``: the ``snapshot`` frame (a ServerFrame model) for this socket;
     - ``async on_<type>(frame)`` for each client frame type (dots become underscores);
     - optionally ``presence_entry()`` and ``on_control(control)``.
     """

@@ -47,6 +47,11 @@ def register_coalescer(kind, build_frame, *, interval=0.25):
     _coalescers[kind] = (build_frame, interval)
 
 
+def coalesced_frame_builder(kind):
+    """The ``build_frame`` registered for ``kind`` (tests verify the frames it builds)."""
+    return _coalescers[kind][0]
+
+
 class Hub:
     """This process's subscriptions and presence; one per event loop (see :func:`hub`)."""
 

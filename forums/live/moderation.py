@@ -96,6 +96,12 @@ class ActionRecord:
     target_id: int | None = None
     subject: object = None
     details: dict = field(default_factory=dict)
+    unchanged: bool = False
+
+    def nothing_to_change(self):
+        """The action finds nothing to do (e.g. a session already open): no audit record
+        is written. The body returns (or skips its change) after calling this."""
+        self.unchanged = True
 
     def target(self, target_type, target_id, *, subject=None, **details):
         """Name what the action was done to (and whose it is), with any details."""
@@ -121,6 +127,8 @@ def moderator_action(actor, action, *, context, authorise=None, reason=""):
     record = ActionRecord(action=action, context=context, reason=reason)
     with transaction.atomic():
         yield record
+        if record.unchanged:
+            return
         record_action(
             actor,
             record.action,

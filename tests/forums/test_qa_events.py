@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forums.live import broadcast
-from forums.live.hub import _coalescers
+from forums.live.hub import coalesced_frame_builder
 from forums.models import ANONYMOUS_NAME, QASession, Question, QuestionVote
 from forums.qa import services as qa
 from forums.qa.protocol import QA_SERVER_FRAMES
@@ -203,7 +203,7 @@ def ask_again_with_the_same_client_ref(world):
 def _vote(world, question, up):
     """Vote as the member, then send the coalesced tally the hub would send after the
     commit (the build function registered for the consumer's coalescing)."""
-    build_frame, _interval = _coalescers[qa.VOTE_TALLIES]
+    build_frame = coalesced_frame_builder(qa.VOTE_TALLIES)
     topic = world.session.topic
 
     def send_tallies():

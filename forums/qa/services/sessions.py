@@ -22,11 +22,6 @@ SESSION_STATE_ACTIONS = {
 }
 
 
-class _AlreadyInState(Exception):
-    """Leaves a session action that has nothing to do: its transaction ends without an
-    audit record or a frame."""
-
-
 def set_session_state(session_id, user, state):
     """Open or close a session (a closed session can be reopened by a moderator), or put
     it back to scheduled. The only way a session's state changes, from the console or
@@ -36,36 +31,32 @@ def set_session_state(session_id, user, state):
     if state not in SESSION_STATE_ACTIONS:
         raise ServiceError(errors.INVALID, _("That is not a session state."))
     session = get_session(session_id)
-    try:
-        with moderator_action(
-            user,
-            SESSION_STATE_ACTIONS[state],
-            context=session.context,
-            authorise=authorise_moderator(session),
-        ) as record:
-            session = locked_session(session_id)
-            if session.state == state:
-                raise _AlreadyInState
-            if state == QASession.State.CLOSED:
-                # Clients only learn of an unpin from a question frame: send one per
-                # question, or they keep showing "now answering" on the closed archive.
-                pinned = Question.objects.select_for_update().filter(session=session, pinned=True)
-                for question in pinned:
-                    question.pinned = False
-                    question.save(update_fields=["pinned", "updated_at"])
-                    broadcast_question(session, question, was_public=True)
-            session.state = state
-            session.save(update_fields=["state", "updated_at"])
-            record.target("qa_session", session.pk)
-            live.broadcast_on_commit(
-                session.topic, SessionUpdatedFrame(session=session_view(session))
-            )
-            if session.lecture_id is not None:
-                from lectures.services import purge_published_pages
+    with moderator_action(
+        user,
+        SESSION_STATE_ACTIONS[state],
+        context=session.context,
+        authorise=authorise_moderator(session),
+    ) as record:
+        session = locked_session(session_id)
+        if session.state == state:
+            record.nothing_to_change()
+            return session
+        if state == QASession.State.CLOSED:
+            # Clients only learn of an unpin from a question frame: send one per
+            # question, or they keep showing "now answering" on the closed archive.
+            pinned = Question.objects.select_for_update().filter(session=session, pinned=True)
+            for question in pinned:
+                question.pinned = False
+                question.save(update_fields=["pinned", "updated_at"])
+                broadcast_question(session, question, was_public=True)
+        session.state = state
+        session.save(update_fields=["state", "updated_at"])
+        record.target("qa_session", session.pk)
+        live.broadcast_on_commit(session.topic, SessionUpdatedFrame(session=session_view(session)))
+        if session.lecture_id is not None:
+            from lectures.services import purge_published_pages
 
-                transaction.on_commit(purge_published_pages)
-    except _AlreadyInState:
-        pass
+            transaction.on_commit(purge_published_pages)
     return session
 
 
