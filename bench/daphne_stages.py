@@ -161,7 +161,7 @@ def time_the_message_path():
     service.send_message = timed(
         "service", service.send_message, cpu_name="service, the thread's own CPU"
     )
-    live.send_relay = timed("relay", live.send_relay)
+    live.broadcast.send_relay = timed("relay", live.broadcast.send_relay)
 
     on_message_send = consumers.RoomConsumer.on_message_send
 

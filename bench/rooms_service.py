@@ -54,7 +54,7 @@ def main():
         ratelimit.take = lambda *args, **kwargs: None  # every call posts (this run only)
         # No server event loop here to send broadcasts on: collect them instead.
         handed_over = []
-        live.send_relay = handed_over.append
+        live.broadcast.send_relay = handed_over.append
         run = time.time_ns()
         for n in range(20):  # warm up connections and caches
             service.send_message(room, member, body=f"warm {n}", client_ref=f"w{run}-{n}")

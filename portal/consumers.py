@@ -22,7 +22,7 @@ class HealthConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None):
         try:
             frame = json.loads(text_data) if text_data is not None else None
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested past the parser's depth
             frame = None
         if not isinstance(frame, dict):
             await self.send_json(

@@ -31,6 +31,8 @@ PRESENCE_INTERVAL = 1.0  # seconds between presence exchanges
 GROUP_REFRESH = 3600  # re-add group memberships well inside channels-redis' group_expiry
 
 
+RECEIVE_FAILURE_LOG_EVERY = 60.0  # seconds between logged channel-layer read failures
+
 _coalescers: dict[str, tuple] = {}
 
 
@@ -67,6 +69,7 @@ class Hub:
         self._presence: dict[str, dict] = {}
         self._coalesced: dict[tuple[str, str], set] = {}
         self._flushing: set[tuple[str, str]] = set()
+        self._receive_failure_logged = -RECEIVE_FAILURE_LOG_EVERY
 
     # --- subscriptions ------------------------------------------------------------------
     async def subscribe(self, consumer):
@@ -77,8 +80,15 @@ class Hub:
                 self._reader = asyncio.ensure_future(self._read())
             sockets = self.topics.get(topic)
             if sockets is None:
+                try:
+                    await self.layer.group_add(group_name(topic), self.channel_name)
+                except Exception:
+                    # The channel layer is down: register nothing, so the next socket of
+                    # this topic tries again once it is back.
+                    if not self.topics:
+                        self._stop_reading()
+                    raise
                 sockets = self.topics[topic] = set()
-                await self.layer.group_add(group_name(topic), self.channel_name)
             sockets.add(consumer)
         self._dirty.add(topic)
         self._start_ticker()
@@ -104,11 +114,14 @@ class Hub:
             except Exception:
                 logger.exception("forums: leaving %s failed", topic)
             if not self.topics:
-                # Nothing left to relay in this process: stop the reader and the ticker.
-                for task in (self._reader, self._ticker):
-                    if task is not None:
-                        task.cancel()
-                self._reader = self._ticker = self.channel_name = None
+                self._stop_reading()
+
+    def _stop_reading(self):
+        """Nothing left to relay in this process: stop the reader and the ticker."""
+        for task in (self._reader, self._ticker):
+            if task is not None:
+                task.cancel()
+        self._reader = self._ticker = self.channel_name = None
 
     def local_sockets(self, topic):
         return tuple(self.topics.get(topic, ()))
@@ -120,7 +133,11 @@ class Hub:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                logger.exception("forums: channel layer receive failed; retrying")
+                # Once a minute at most: an outage would otherwise log twice a second.
+                now = time.monotonic()
+                if now - self._receive_failure_logged > RECEIVE_FAILURE_LOG_EVERY:
+                    self._receive_failure_logged = now
+                    logger.exception("forums: channel layer receive failed; retrying")
                 await asyncio.sleep(0.5)
                 continue
             try:

@@ -294,11 +294,6 @@ def error_frame_for(error, *, client_ref=None):
     )
 
 
-def ack_frame(client_ref, object_id, **extra):
-    """Sent only after the row is committed: an acknowledged item is never lost."""
-    return {"type": "ack", "client_ref": client_ref, "id": object_id, **extra}
-
-
 def presence_frame(count, members=None):
     if members is None:
         return PresenceFrame(count=count)

@@ -32,7 +32,7 @@ class EchoConsumer(live.LiveConsumer):
     async def on_say(self, frame):
         audience = ["user:b"] if frame.text == "secret" else None
         await live.publish(self.topic, {"type": "said", "text": frame.text}, audience=audience)
-        await self.send_frame(protocol.ack_frame(frame.client_ref, 1))
+        await self.send_frame(protocol.AckFrame(client_ref=frame.client_ref, id=1))
 
 
 async def connect(name):
@@ -199,3 +199,48 @@ async def test_an_idle_redis_receive_waits_past_the_blocking_pop_without_an_erro
     message = await asyncio.wait_for(receiving, 5)
     assert message["text"] == "after the wait"
     await layer.flush()
+
+
+class FlakyLayer:
+    """A channel layer that is down for the first ``failures`` group_add calls."""
+
+    def __init__(self, failures):
+        self.failures = failures
+        self.groups = {}
+
+    async def new_channel(self, prefix):
+        return prefix + "one"
+
+    async def group_add(self, group, channel):
+        if self.failures:
+            self.failures -= 1
+            raise ConnectionError("channel layer down")
+        self.groups.setdefault(group, set()).add(channel)
+
+    async def group_discard(self, group, channel):
+        self.groups.get(group, set()).discard(channel)
+
+    async def receive(self, channel):
+        await asyncio.Event().wait()  # nothing arrives
+
+
+class Socket:
+    topic = "test.flaky"
+
+    def presence_entry(self):
+        return None
+
+
+async def test_a_topic_whose_group_join_failed_is_joined_again_by_the_next_socket():
+    hub = live.Hub()
+    hub.layer = FlakyLayer(failures=1)
+    first, second = Socket(), Socket()
+
+    with pytest.raises(ConnectionError):
+        await hub.subscribe(first)
+    assert hub.topics == {} and hub.channel_name is None  # nothing half-registered
+
+    await hub.subscribe(second)
+    assert hub.local_sockets("test.flaky") == (second,)
+    assert hub.layer.groups[live.broadcast.group_name("test.flaky")] == {hub.channel_name}
+    await hub.unsubscribe(second)

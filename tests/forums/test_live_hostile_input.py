@@ -48,7 +48,7 @@ class EchoConsumer(live.LiveConsumer):
         return {"type": "snapshot"}
 
     async def on_say(self, frame):
-        await self.send_frame(protocol.ack_frame(frame.client_ref, 1))
+        await self.send_frame(protocol.AckFrame(client_ref=frame.client_ref, id=1))
 
 
 # The consumer base closes stale database connections around its database calls; on

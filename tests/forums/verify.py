@@ -74,7 +74,7 @@ def verify_action(action, *, topic, registry, audiences, snapshot, apply, expect
     with captured_broadcasts() as sent, TestCase.captureOnCommitCallbacks(execute=True):
         result = action()
     for message in sent:
-        if message.get("text") is not None:
+        if message["topic"] == topic and message.get("text") is not None:
             registry.validate(json.loads(message["text"]))
     types = {
         json.loads(message["text"])["type"]

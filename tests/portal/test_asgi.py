@@ -16,7 +16,13 @@ async def test_health_socket_answers_ping():
 
 @pytest.mark.parametrize(
     ("frame", "code"),
-    [("not json", "malformed"), ("[1, 2]", "malformed"), ('{"type": "nope"}', "unknown_type")],
+    [
+        ("not json", "malformed"),
+        ("[1, 2]", "malformed"),
+        ("[" * 5000, "malformed"),  # nested past the JSON parser's depth
+        ('{"a":' * 5000, "malformed"),
+        ('{"type": "nope"}', "unknown_type"),
+    ],
 )
 async def test_bad_frames_get_an_error_frame_and_the_socket_stays_open(frame, code):
     communicator = await open_socket("/ws/health/")

@@ -108,7 +108,7 @@ def test_scale_out_settings_follow_the_environment():
     assert config["LAYER"] == "channels_redis.core.RedisChannelLayer"
     assert config["LAYER_CONFIG"]["hosts"][0]["address"] == "redis://cache.internal:6379/2"
     assert config["LAYER_CONFIG"]["hosts"][0]["max_connections"] > 100
-    assert config["CACHE"] == "django.core.cache.backends.redis.RedisCache"
+    assert config["CACHE"] == "portal.redis_outage.ForgivingRedisCache"
     assert config["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert config["EMAIL_HOST"] == "smtp.example.org"
     assert config["TIME_ZONE"] == "America/Chicago"

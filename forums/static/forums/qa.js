@@ -527,9 +527,10 @@ function onFrame(frame) {
   render();
 }
 
-function onStatus(status) {
+function onStatus(status, detail) {
   const node = $("qa-connection");
   if (!node) return;
+  // "paused": the server said why (live updates unavailable), in the reader's language.
   node.textContent =
     {
       connecting: T.connecting,
@@ -537,7 +538,9 @@ function onStatus(status) {
       live: T.live,
       offline: T.offline,
       refused: T.refused,
-    }[status] || "";
+    }[status] ||
+    (detail && detail.message) ||
+    "";
 }
 
 if (app) {

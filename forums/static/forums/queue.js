@@ -108,10 +108,12 @@ const live = new LiveSocket("/ws/moderation/", {
   onFrame: (frame) => {
     if (frame.type === "queue.changed") schedule(Boolean(frame.urgent));
   },
-  onStatus: (state) => {
+  onStatus: (state, detail) => {
     // Logged out, or no longer a moderator: the page itself decides what to show.
     if (state === "refused" && reloadOnce("queue-refused")) return;
-    if (connection) connection.textContent = connection.dataset[state] || "";
+    if (connection) {
+      connection.textContent = connection.dataset[state] || (detail && detail.message) || "";
+    }
   },
 });
 live.start();

@@ -330,8 +330,9 @@ const live = new LiveSocket(`/ws/rooms/${slug}/`, {
   query: () => (lastId ? { after: lastId } : {}),
   onSnapshot: applySnapshot,
   onFrame: handleFrame,
-  onStatus: (status) => {
-    els.connection.textContent = T[status] || "";
+  onStatus: (status, detail) => {
+    // "paused": the server said why (live updates unavailable), in the reader's language.
+    els.connection.textContent = T[status] || (detail && detail.message) || "";
   },
 });
 
