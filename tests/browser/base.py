@@ -22,7 +22,7 @@ from channels.testing import ChannelsLiveServerTestCase
 from django.conf import settings
 from django.db import connections
 from django.test.utils import override_settings
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.conftest import find_chromium
 from tests.factories import PASSWORD, FamilyMemberFactory
@@ -69,6 +69,11 @@ def _own_pools_in_the_child():
 os.register_at_fork(after_in_child=_own_pools_in_the_child)
 
 axe = Axe()
+
+# Playwright's assertions wait 5 s by default. Under `make test` a browser test shares the
+# two cores with the other test worker, and a live update (presence, a broadcast) can take
+# longer to show: wait as long as for the page's own actions (open_page).
+expect.set_options(timeout=10_000)
 
 
 def read_mailbox(directory):
