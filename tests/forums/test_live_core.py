@@ -11,6 +11,11 @@ from pydantic import StringConstraints
 from forums import live
 from forums.live import protocol
 
+# Channels' consumer dispatch closes stale database connections before each handler
+# (as Django does around a request): socket tests need database access, though these
+# sockets read and write nothing.
+pytestmark = pytest.mark.django_db
+
 
 class SayFrame(protocol.ClientFrame):
     type: Literal["say"]

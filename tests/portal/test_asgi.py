@@ -5,6 +5,11 @@ import pytest
 from portal.consumers import CLOSE_UNKNOWN_PATH
 from tests.sockets import open_socket
 
+# Channels' consumer dispatch closes stale database connections before each handler
+# (as Django does around a request): socket tests need database access, though these
+# sockets read and write nothing.
+pytestmark = pytest.mark.django_db
+
 
 async def test_health_socket_answers_ping():
     communicator = await open_socket("/ws/health/")
