@@ -24,14 +24,14 @@ from channels.layers import get_channel_layer
 from forums.live import protocol
 from forums.live.broadcast import PROCESS_ID, group_name, publish
 from forums.live.presence import PRESENCE_TTL, exchange_presence, summarise_presence
+from portal.redis_outage import ThrottledWarning
 
 logger = logging.getLogger("forums.live")
+_warn_receive_failed = ThrottledWarning(logger)
 
 PRESENCE_INTERVAL = 1.0  # seconds between presence exchanges
 GROUP_REFRESH = 3600  # re-add group memberships well inside channels-redis' group_expiry
 
-
-RECEIVE_FAILURE_LOG_EVERY = 60.0  # seconds between logged channel-layer read failures
 
 _coalescers: dict[str, tuple] = {}
 
@@ -69,7 +69,6 @@ class Hub:
         self._presence: dict[str, dict] = {}
         self._coalesced: dict[tuple[str, str], set] = {}
         self._flushing: set[tuple[str, str]] = set()
-        self._receive_failure_logged = -RECEIVE_FAILURE_LOG_EVERY
 
     # --- subscriptions ------------------------------------------------------------------
     async def subscribe(self, consumer):
@@ -132,12 +131,9 @@ class Hub:
                 message = await self.layer.receive(self.channel_name)
             except asyncio.CancelledError:
                 raise
-            except Exception:
+            except Exception as error:  # noqa: BLE001 (logged, throttled, below)
                 # Once a minute at most: an outage would otherwise log twice a second.
-                now = time.monotonic()
-                if now - self._receive_failure_logged > RECEIVE_FAILURE_LOG_EVERY:
-                    self._receive_failure_logged = now
-                    logger.exception("forums: channel layer receive failed; retrying")
+                _warn_receive_failed("forums: channel layer receive failed (%r); retrying", error)
                 await asyncio.sleep(0.5)
                 continue
             try:
