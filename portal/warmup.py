@@ -2,8 +2,8 @@
 
 Feature apps register what they need warm from ``AppConfig.ready()`` (forums: the crisis
 screening model, so the first family to post does not wait for it to train);
-``portal.asgi`` runs it when daphne imports the application. Management commands and
-tests do not run it: they load what they use when they first use it.
+``portal.asgi`` (the server's entry point) runs it when daphne loads it. Management
+commands and tests do not run it: they load what they use when they first use it.
 """
 
 import logging

@@ -1,8 +1,9 @@
-"""The one set of websocket helpers: a ``WebsocketCommunicator`` on ``portal.asgi`` with
+"""The one set of websocket helpers: a ``WebsocketCommunicator`` on ``portal.application`` with
 the headers a browser sends, and ways to read the frames that follow.
 
-``portal.asgi`` refuses a socket without an allowed ``Origin`` (``AllowedHostsOriginValidator``),
-so every socket here sends ``Origin: http://localhost`` unless told not to.
+``portal.application`` refuses a socket without an allowed ``Origin``
+(``AllowedHostsOriginValidator``), so every socket here sends ``Origin: http://localhost``
+unless told not to.
 """
 
 import asyncio
@@ -20,9 +21,9 @@ BROWSER_HEADERS = [ORIGIN, HOST]
 
 
 def portal_application():
-    """``portal.asgi.application``, imported when first needed (importing it reads
+    """``portal.application.application``, imported when first needed (importing it reads
     ``ALLOWED_HOSTS`` and builds the routes)."""
-    from portal.asgi import application
+    from portal.application import application
 
     return application
 
@@ -32,7 +33,7 @@ async def open_socket(
 ):
     """A connected socket at ``path``, logged in as ``user`` (a session cookie) when one
     is given. ``headers`` replaces the browser's Origin and Host; ``application``
-    replaces ``portal.asgi``. With ``expect_connected=False`` the socket is returned
+    replaces ``portal.application``. With ``expect_connected=False`` the socket is returned
     whatever the handshake gave: ``communicator.accepted`` and ``communicator.close_code``
     say how it went."""
     headers = list(BROWSER_HEADERS if headers is None else headers)

@@ -64,7 +64,7 @@ def session_cookie(user):
 
 
 async def connect(slug, user=None, *, console=False, expect_snapshot=True):
-    """A socket on portal.asgi (Origin and session cookie as a browser sends them)."""
+    """A socket on portal.application (Origin and session cookie as a browser sends them)."""
     path = f"/ws/qa/{slug}/" + ("?view=moderate" if console else "")
     communicator = await open_socket(path, user)
     if expect_snapshot:

@@ -285,7 +285,7 @@ def cookie_headers(user):
 
 
 async def portal_socket(path, user):
-    from portal.asgi import application
+    from portal.application import application
 
     headers = await sync_to_async(cookie_headers)(user)
     communicator = WebsocketCommunicator(application, path, headers=headers)

@@ -1,4 +1,4 @@
-"""The live Q&A websocket (/ws/qa/<slug>/) end to end on portal.asgi."""
+"""The live Q&A websocket (/ws/qa/<slug>/) end to end on portal.application."""
 
 import asyncio
 
@@ -72,7 +72,7 @@ async def test_the_snapshot_holds_my_pending_questions_and_my_votes():
 
 
 async def test_an_unknown_session_is_refused_with_not_found():
-    from portal.asgi import application
+    from portal.application import application
 
     communicator = WebsocketCommunicator(
         application, "/ws/qa/nope/", headers=[(b"origin", b"http://localhost")]
@@ -86,7 +86,7 @@ async def test_an_unknown_session_is_refused_with_not_found():
 
 async def test_a_foreign_origin_is_refused():
     session, _family, _moderator = await setup()
-    from portal.asgi import application
+    from portal.application import application
 
     communicator = WebsocketCommunicator(
         application, f"/ws/qa/{session.slug}/", headers=[(b"origin", b"http://evil.example")]

@@ -13,7 +13,7 @@ from forums.live import protocol
 from forums.models import Flag, Message, ModerationAction, Room
 from forums.rooms import services as service
 from portal import roles
-from portal.asgi import application
+from portal.application import application
 from tests.forums.rooms_support import ORIGIN, join, make_room, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)

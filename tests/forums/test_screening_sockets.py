@@ -8,7 +8,7 @@ from channels.testing import WebsocketCommunicator
 
 from forums.screening import model as crisis_model
 from forums.screening import screen
-from portal.asgi import application
+from portal.application import application
 from tests.forums.qa_support import connect as qa_connect
 from tests.forums.qa_support import make_member, make_session
 from tests.forums.rooms_support import ORIGIN, join, make_room, session_cookie

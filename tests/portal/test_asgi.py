@@ -1,4 +1,4 @@
-"""Websockets through portal.asgi: Origin checks, unknown paths, malformed frames."""
+"""Websockets through portal.application: Origin checks, unknown paths, malformed frames."""
 
 import pytest
 

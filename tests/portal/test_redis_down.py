@@ -153,7 +153,7 @@ def login_headers(user):
 
 
 async def open_qa_socket(slug, user=None):
-    from portal.asgi import application
+    from portal.application import application
 
     headers = [(b"origin", b"http://localhost"), (b"host", b"localhost")]
     if user is not None:

@@ -195,16 +195,35 @@ def test_whitenoise_serves_hashed_static_files_with_debug_off():
 GC_PROBE = """
 import gc
 before = (gc.get_threshold(), gc.get_freeze_count())
-import portal.asgi
+import portal.application
 print(before == (gc.get_threshold(), gc.get_freeze_count()))
 """
 
 
-def test_importing_the_asgi_application_leaves_the_garbage_collector_alone():
-    # Tests import portal.asgi: runtime tuning belongs to the server's command line.
+def test_the_application_tests_import_leaves_the_garbage_collector_alone():
     result = run_python(GC_PROBE, PRODUCTION)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "True"
+
+
+SERVER_START_PROBE = """
+import gc
+import django
+django.setup()
+from portal import warmup
+steps = sorted(warmup._steps)
+warmup._steps.clear()  # the model's training is not what this checks
+import portal.asgi
+print(steps, gc.get_threshold() == portal.asgi.GC_THRESHOLDS, gc.get_freeze_count() > 10_000)
+"""
+
+
+def test_the_server_entry_point_warms_up_and_freezes_what_start_up_loaded():
+    result = run_python(SERVER_START_PROBE, PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    steps, thresholds_set, frozen = result.stdout.strip().splitlines()[-1].rsplit(" ", 2)
+    assert "crisis screening model" in steps
+    assert (thresholds_set, frozen) == ("True", "True")
 
 
 def test_a_mail_considered_lost_sooner_than_a_slow_send_is_warned_about():
