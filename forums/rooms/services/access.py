@@ -7,7 +7,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import pgettext
 from forums import live
 from forums.live import errors
 from forums.live.errors import ServiceError
-from forums.models import Message, Room, RoomMembership
+from forums.models import Room, RoomMembership
 from forums.rooms.services.hours import closed_explanation, room_is_open
 from portal import roles
 
@@ -41,39 +41,24 @@ def standing(user):
     """``(is_moderator, is_verified_member)`` fresh from one query (the hot path's check).
 
     Every message a member sends runs this, on the one thread a process has for its
-    sockets' database work: the account's flags, its role and its verified address are
-    read in one statement (:func:`standing_and_sent`)."""
+    sockets' database work: the account's flags, its role (the portal's Moderators group,
+    ``portal.roles``) and its verified address (allauth's ``EmailAddress``) are read in
+    one statement. A member also needs a profile (a display name), read from ``user`` (a
+    socket's user has it loaded already)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False, False
-    return standing_and_sent(user)[:2]
-
-
-def standing_and_sent(user, *, room=None, client_ref=None):
-    """``(is_moderator, is_verified_member, id of the user's message in room with
-    client_ref)`` from one statement: ``send_message`` learns both in one round trip.
-
-    The role is the portal's Moderators group (``portal.roles``), the address allauth's
-    ``EmailAddress``; a member also needs a profile (a display name), read from ``user``
-    (a socket's user has it loaded already)."""
-    accounts = _accounts_with_standing().filter(pk=user.pk)
-    columns = ["is_active", "is_superuser", "moderator", "verified"]
-    if client_ref is not None:
-        accounts = accounts.annotate(
-            sent=Subquery(
-                Message.objects.filter(
-                    author=OuterRef("pk"), room=room, client_ref=client_ref
-                ).values("pk")[:1]
-            )
-        )
-        columns.append("sent")
-    row = next(iter(accounts.values_list(*columns)[:1]), None)
-    if row is None:
-        return False, False, None
-    active, superuser, moderator, verified, *sent = row
-    sent = sent[0] if sent else None
-    if not active:
-        return False, False, sent
-    return bool(superuser or moderator), bool(verified and hasattr(user, "profile")), sent
+    row = next(
+        iter(
+            _accounts_with_standing()
+            .filter(pk=user.pk)
+            .values_list("is_active", "is_superuser", "moderator", "verified")[:1]
+        ),
+        None,
+    )
+    if row is None or not row[0]:
+        return False, False
+    _, superuser, moderator, verified = row
+    return bool(superuser or moderator), bool(verified and hasattr(user, "profile"))
 
 
 @functools.cache

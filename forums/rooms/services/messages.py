@@ -25,7 +25,7 @@ from forums.rooms.services.access import (
     locked_membership,
     require_access,
     require_member_can_post,
-    standing_and_sent,
+    standing,
 )
 from forums.rooms.services.broadcasts import (
     alert_moderators,
@@ -80,9 +80,13 @@ def send_message(room, user, *, body, reply_to=None, client_ref=None, checkin=Fa
         return _send_message(
             room, user, body=body, reply_to=reply_to, client_ref=client_ref, checkin=checkin
         )
-    except IntegrityError:
-        # The same frame again before the first had committed (e.g. through another
-        # process after a reconnect): the first one stands, nothing of this one does.
+    except (IntegrityError, ServiceError):
+        # A repeat is recognised when it cannot be posted, not looked up before every
+        # message (a lookup on the hot path cost more than the rest of the standing
+        # check, bench/README.md): the same frame again, after a reconnect or through
+        # another process, is refused by the rate limit, slow mode or the room's state,
+        # or by the unique constraint when it raced the first. The first one stands,
+        # nothing of this one does (its transaction and its on-commit frames are gone).
         existing = client_ref and _sent_before(room, user, client_ref)
         if not existing:
             raise
@@ -95,10 +99,7 @@ def _sent_before(room, user, client_ref):
 
 def _send_message(room, user, *, body, reply_to, client_ref, checkin):
     body = _clean_body(body)
-    moderator, verified, sent = standing_and_sent(user, room=room, client_ref=client_ref)
-    if sent is not None:
-        existing = Message.objects.get(pk=sent)
-        return existing, _verdict_info(existing, None)
+    moderator, verified = standing(user)
     user._is_room_moderator = moderator  # the frame built below needs it too
     if checkin and not moderator:
         raise ServiceError(errors.FORBIDDEN, _("Only moderators post check-ins."))
