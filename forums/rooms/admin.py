@@ -64,6 +64,23 @@ class ServiceBackedView:
 
 
 # --- rooms ---------------------------------------------------------------------------------
+class RoomPolicy(ModelPermissionPolicy):
+    """Moderators archive a room (logged, its conversation kept) rather than delete it:
+    deleting would erase the families' messages and bypass the moderation log. Only an
+    administrator may delete one (Wagtail's history records who did)."""
+
+    def user_has_permission(self, user, action):
+        if action == "delete" and not (user.is_active and user.is_superuser):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(Room, RoomPolicy(Room))
+
+
 class RoomForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -288,3 +288,10 @@ def test_the_membership_edit_page_names_the_member_not_the_address(client, room,
     assert response.status_code == 200
     page = response.content.decode()
     assert "Hopeful Mom" in page and family.email not in page
+
+
+def test_a_moderator_archives_a_room_rather_than_deleting_it(client, room, moderator):
+    client.force_login(moderator)
+    response = client.post(reverse("rooms:delete", args=[room.pk]))
+    assert response.status_code in (302, 403)
+    assert Room.objects.filter(pk=room.pk).exists()
