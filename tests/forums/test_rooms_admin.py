@@ -295,3 +295,17 @@ def test_a_moderator_archives_a_room_rather_than_deleting_it(client, room, moder
     response = client.post(reverse("rooms:delete", args=[room.pk]))
     assert response.status_code in (302, 403)
     assert Room.objects.filter(pk=room.pk).exists()
+
+
+def test_the_review_queue_names_the_member_not_the_address(client, room, moderator, family):
+    from forums.models import Message
+
+    membership = join(room, family)
+    Message.objects.create(
+        room=room, author=family, membership=membership, body="Held words", state="held"
+    )
+    client.force_login(moderator)
+    page = client.get(reverse("forums:queue")).content.decode()
+    assert "Held words" in page and "Hopeful Mom" in page
+    assert family.email not in page
+    assert reverse("forums:room", args=[room.slug]) in page
