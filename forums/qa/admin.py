@@ -120,14 +120,12 @@ class QASessionViewSet(ModelViewSet):
 class AnsweredQuestionsPolicy(ModelPermissionPolicy):
     """Answered questions are looked at to become FAQ entries: by content editors,
     clinical reviewers (everything editors can, ``docs/roles-and-privacy.md``) and
-    administrators, whatever a group's rows say (Moderators hold ``view_question`` from
-    an old migration: they answer in the console and need no list). Nobody adds, edits
-    or deletes a question here: answers change in the live console."""
+    administrators (``qa.can_curate_answers``), whatever a group's rows say (Moderators
+    hold ``view_question`` from an old migration: they answer in the console and need no
+    list). Nobody adds, edits or deletes a question here: answers change in the console."""
 
     def user_has_permission(self, user, action):
-        if action != "view" or not getattr(user, "is_active", False):
-            return False
-        return user.is_superuser or roles.has_any_role(user, roles.EDITORIAL_ROLES)
+        return action == "view" and qa.can_curate_answers(user)
 
     def user_has_any_permission(self, user, actions):
         return any(self.user_has_permission(user, action) for action in actions)

@@ -108,3 +108,17 @@ def test_the_live_qa_menu_shows_answered_questions_to_the_same_roles(client, rol
     assert answered_questions_policy.user_has_permission(user, "view") == (role in MAY_LOOK)
     for action in ("add", "change", "delete"):
         assert not answered_questions_policy.user_has_permission(user, action)
+
+
+def test_the_faq_service_refuses_a_moderator_whatever_the_screen(questions):
+    from wagtail.models import Page
+
+    from forums.live import errors
+    from forums.live.errors import ServiceError
+    from forums.qa import services as qa
+
+    with pytest.raises(ServiceError) as refused:
+        qa.add_question_to_faq(
+            questions["answered"].pk, Page.objects.get(depth=1), ModeratorFactory()
+        )
+    assert refused.value.code == errors.FORBIDDEN
