@@ -63,7 +63,7 @@ def standing_and_sent(user, *, room=None, client_ref=None):
     the address allauth's ``EmailAddress``; a member also needs a profile (a display
     name), read from ``user`` (a socket's user has it loaded already)."""
     accounts = _accounts_with_standing().filter(pk=user.pk)
-    columns = ["is_active", "is_superuser", "moderator", "verified"]
+    columns = ["is_active", "is_superuser", "moderator", "verified", "family"]
     if client_ref is not None:
         accounts = accounts.annotate(
             sent=Subquery(
@@ -76,24 +76,25 @@ def standing_and_sent(user, *, room=None, client_ref=None):
     row = next(iter(accounts.values_list(*columns)[:1]), None)
     if row is None:
         return False, False, None
-    active, superuser, moderator, verified, *sent = row
+    active, superuser, moderator, verified, family, *sent = row
     sent = sent[0] if sent else None
     if not active:
         return False, False, sent
-    return bool(superuser or moderator), bool(verified and hasattr(user, "profile")), sent
+    member = bool(verified and family and hasattr(user, "profile"))
+    return bool(superuser or moderator), member, sent
 
 
 @functools.cache
 def _accounts_with_standing():
     """Accounts annotated with their roles and verified address, built once per process:
     Django resolving the subqueries anew for every message cost more than the query
-    itself (each call copies this and adds its filter). ``verified`` is a verified
-    address *and* the Family members role: a coordinator's verified account is not a
-    room member."""
+    itself (each call copies this and adds its filter). A member needs the Family
+    members role besides the verified address: a coordinator's verified account is not
+    a room member."""
     return get_user_model().objects.annotate(
         moderator=Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.MODERATORS)),
-        verified=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True))
-        & Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.FAMILY_MEMBERS)),
+        verified=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)),
+        family=Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.FAMILY_MEMBERS)),
     )
 
 
