@@ -309,3 +309,37 @@ def test_the_review_queue_names_the_member_not_the_address(client, room, moderat
     assert "Held words" in page and "Hopeful Mom" in page
     assert family.email not in page
     assert reverse("forums:room", args=[room.slug]) in page
+
+
+@pytest.mark.parametrize(
+    "role", ["moderator", "coordinator", "editor", "reviewer", "superuser", "family member"]
+)
+def test_no_forums_admin_screen_answers_a_server_error_to_any_role(client, room, family, role):
+    from tests.factories import CoordinatorFactory, EditorFactory, ReviewerFactory
+
+    make = {
+        "moderator": ModeratorFactory,
+        "coordinator": CoordinatorFactory,
+        "editor": EditorFactory,
+        "reviewer": ReviewerFactory,
+        "superuser": SuperuserFactory,
+        "family member": FamilyMemberFactory,
+    }[role]
+    membership = join(room, family)
+    client.force_login(make())
+    for url in (
+        reverse("rooms:index"),
+        reverse("rooms:add"),
+        reverse("rooms:edit", args=[room.pk]),
+        reverse("rooms:delete", args=[room.pk]),
+        reverse("room_memberships:index"),
+        reverse("room_memberships:add"),
+        reverse("room_memberships:edit", args=[membership.pk]),
+        reverse("room_memberships:delete", args=[membership.pk]),
+        reverse("watched_words:index"),
+        reverse("forums_qasession:index"),
+        reverse("forums_question:index"),
+    ):
+        response = client.get(url)
+        assert response.status_code < 500, url
+        assert family.email not in response.content.decode(), url
