@@ -14,6 +14,9 @@ CLINICAL_REVIEWERS = "Clinical reviewers"
 
 ALL_ROLES = [FAMILY_MEMBERS, MODERATORS, CARE_COORDINATORS, CONTENT_EDITORS, CLINICAL_REVIEWERS]
 STAFF_ROLES = [MODERATORS, CARE_COORDINATORS, CONTENT_EDITORS, CLINICAL_REVIEWERS]
+# The roles that write and review content. Clinical reviewers can do everything content
+# editors can (docs/roles-and-privacy.md): screens for editors check these roles.
+EDITORIAL_ROLES = [CONTENT_EDITORS, CLINICAL_REVIEWERS]
 
 ROLE_DESCRIPTIONS = {
     FAMILY_MEMBERS: _("Every family account. Uses the public site only."),
@@ -34,3 +37,12 @@ def user_roles(user):
 
 def has_role(user, role):
     return user.is_authenticated and user.groups.filter(name=role).exists()
+
+
+def has_any_role(user, names):
+    """An active, logged-in account holding at least one of the roles ``names``."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.groups.filter(name__in=list(names)).exists()
+    )

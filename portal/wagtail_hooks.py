@@ -1,5 +1,6 @@
 """Core screens in Wagtail admin: outgoing mail (what the worker sent, what waits, what
-failed — and "Try again"). Administrators only: the list names recipients."""
+failed — and "Try again"; administrators only: the list names recipients), and who may
+edit the organisation's details (content editors and clinical reviewers)."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -13,8 +14,26 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from portal import outbox
-from portal.models import OutgoingMail
+from portal import outbox, roles
+from portal.models import OrganisationSettings, OutgoingMail
+
+
+class OrganisationSettingsPolicy(ModelPermissionPolicy):
+    """Settings → Organisation: content editors and clinical reviewers (who can do
+    everything editors can, docs/roles-and-privacy.md) change it, as does anyone a
+    group grants ``portal.change_organisationsettings`` and administrators. The roles are
+    read in code: the reviewers' group never received the permission row."""
+
+    def user_has_permission(self, user, action):
+        if action == "change" and roles.has_any_role(user, roles.EDITORIAL_ROLES):
+            return True
+        return super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(OrganisationSettings, OrganisationSettingsPolicy(OrganisationSettings))
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):

@@ -1,6 +1,9 @@
 """Wagtail admin for live Q&A: sessions (Moderators and superusers) and answered
-questions, which an editor can add to a guide's FAQ (a new draft revision submitted to
-the clinical review workflow)."""
+questions, which content editors, clinical reviewers and administrators can add to a
+guide's FAQ (a new draft revision submitted to the clinical review workflow).
+
+The answered-questions list holds only answered questions: pending (crisis holds among
+them), rejected and hidden questions are the moderators' business, in the console."""
 
 from django import forms
 from django.contrib import messages
@@ -16,8 +19,10 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import EditView
+from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from forums.live.errors import ServiceError
 from forums.models import QASession, Question
@@ -112,6 +117,24 @@ class QASessionViewSet(ModelViewSet):
         return modelform_factory(QASession, form=QASessionForm, fields=SESSION_FIELDS)
 
 
+class AnsweredQuestionsPolicy(ModelPermissionPolicy):
+    """Answered questions are looked at to become FAQ entries: by content editors,
+    clinical reviewers (everything editors can, ``docs/roles-and-privacy.md``) and
+    administrators (``qa.can_curate_answers``), whatever a group's rows say (Moderators
+    hold ``view_question`` from an old migration: they answer in the console and need no
+    list). Nobody adds, edits or deletes a question here: answers change in the console."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and qa.can_curate_answers(user)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+answered_questions_policy = AnsweredQuestionsPolicy(Question)
+register_permission_policy(Question, answered_questions_policy)
+
+
 def _faq_link(question):
     return format_html(
         '<a href="{}">{}</a>', reverse("forums_question_faq", args=[question.pk]), _("Add to FAQ")
@@ -122,13 +145,20 @@ def _asked_in(question):
     return question.session.title
 
 
+class AnsweredQuestionIndexView(IndexView):
+    """Only what the list's name says: answered questions."""
+
+    def get_base_queryset(self):
+        return Question.objects.filter(state=Question.State.ANSWERED).select_related("session")
+
+
 class AnsweredQuestionViewSet(ModelViewSet):
     """Answered questions, read-only, each with "Add to FAQ"."""
 
     model = Question
     icon = "help"
     menu_label = gettext_lazy("Answered questions")
-    add_view_enabled = False
+    index_view_class = AnsweredQuestionIndexView
     copy_view_enabled = False
     inspect_view_enabled = False
     form_fields = ["text"]
@@ -142,8 +172,19 @@ class AnsweredQuestionViewSet(ModelViewSet):
     search_fields = ["text", "answer"]
     ordering = ["-answered_at"]
 
-    def get_queryset(self, request):
-        return Question.objects.filter(state=Question.State.ANSWERED).select_related("session")
+    def get_common_view_kwargs(self, **kwargs):
+        # Index only: no add, edit, delete or history screens to link to (the policy
+        # allows none of them either; an administrator's list once asked for "add").
+        return super().get_common_view_kwargs(
+            **{
+                "add_url_name": None,
+                "edit_url_name": None,
+                "delete_url_name": None,
+                "history_url_name": None,
+                "usage_url_name": None,
+                **kwargs,
+            }
+        )
 
     def get_urlpatterns(self):
         # Answers are changed in the live console, not here: index only.
@@ -222,7 +263,7 @@ def _report_faq_conversion(request, page, outcome):
 
 
 def add_to_faq(request, pk):
-    if not request.user.has_perm("forums.view_question"):
+    if not answered_questions_policy.user_has_permission(request.user, "view"):
         raise PermissionDenied
     question = get_object_or_404(
         Question.objects.select_related("session"), pk=pk, state=Question.State.ANSWERED

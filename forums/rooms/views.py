@@ -96,6 +96,7 @@ def room_list(request):
             "rooms": rooms,
             "verified": service.is_verified_member(request.user)
             or service.is_moderator(request.user),
+            "family": service.is_family_member(request.user),
         },
     )
 

@@ -103,3 +103,63 @@ def test_the_admin_asks_no_third_party_for_avatars(client, make_staff):
     page = client.get("/admin/")
     assert page.status_code == 200
     assert "gravatar" not in page.content.decode().lower()
+
+
+# What docs/roles-and-privacy.md promises each role in the admin: clinical reviewers can
+# do everything content editors can (the organisation's details, answered questions and
+# "Add to FAQ"); moderators and coordinators neither.
+EDITORIAL = {roles.CONTENT_EDITORS, roles.CLINICAL_REVIEWERS}
+
+
+def _organisation_url():
+    from portal.models import OrganisationSettings
+
+    row = OrganisationSettings.load()
+    return reverse("wagtailsettings:edit", args=["portal", "organisationsettings", row.pk])
+
+
+@pytest.mark.parametrize("role", roles.STAFF_ROLES)
+def test_editors_and_reviewers_and_only_they_edit_the_organisation_details(
+    client, make_staff, role
+):
+    client.force_login(make_staff(role))
+    response = client.get(_organisation_url())
+    if role in EDITORIAL:
+        assert response.status_code == 200
+    else:
+        assert response.status_code in (302, 403)
+    menu_url = reverse("wagtailsettings:edit", args=["portal", "organisationsettings"])
+    settings_menu = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert (menu_url in settings_menu) == (role in EDITORIAL)
+
+
+def test_a_clinical_reviewer_saves_the_organisation_details(client, make_staff):
+    from portal.models import OrganisationSettings
+
+    client.force_login(make_staff(roles.CLINICAL_REVIEWERS))
+    response = client.post(
+        _organisation_url(),
+        {
+            "name": "Riverside Family Program",
+            "program_name": "IOP Family Program",
+            "address": "",
+            "phone": "",
+            "email": "",
+            "hours": "",
+        },
+    )
+    assert response.status_code == 302
+    assert OrganisationSettings.load().name == "Riverside Family Program"
+
+
+@pytest.mark.parametrize("role", [*roles.STAFF_ROLES, "administrator"])
+def test_answered_questions_and_add_to_faq_are_for_editors_reviewers_and_administrators(
+    client, make_staff, superuser, role
+):
+    user = superuser if role == "administrator" else make_staff(role)
+    client.force_login(user)
+    response = client.get(reverse("forums_question:index"))
+    if role in EDITORIAL or role == "administrator":
+        assert response.status_code == 200
+    else:
+        assert response.status_code in (302, 403)

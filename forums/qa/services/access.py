@@ -42,6 +42,15 @@ def can_moderate(user, session):
     return session.moderators.filter(pk=user.pk).exists()
 
 
+def can_curate_answers(user):
+    """Who turns answered questions into FAQ entries (Wagtail admin's *Answered
+    questions*): content editors, clinical reviewers (everything editors can) and
+    administrators. Moderators answer in the console and need no list of them."""
+    if user is None or not getattr(user, "is_active", False):
+        return False
+    return user.is_superuser or roles.has_any_role(user, roles.EDITORIAL_ROLES)
+
+
 def require_account(user):
     """Refuse visitors (``login_required``) and inactive accounts (``forbidden``)."""
     if user is None or not user.is_authenticated:

@@ -9,6 +9,7 @@ from forums.live import errors
 from forums.live.errors import ServiceError
 from forums.live.moderation import moderator_action
 from forums.models import Question
+from forums.qa.services.access import can_curate_answers
 
 State = Question.State
 
@@ -53,7 +54,8 @@ def add_question_to_faq(question_id, page, user, *, question_text=None, answer_t
     and submit it to the page's workflow (clinical review); the live page is unchanged until
     a reviewer approves. A review that requested changes is resumed with the new draft; a
     review already running keeps going with the entry in its latest draft. A moderator
-    action (the editor must be able to edit the page), logged with its actor. Returns a
+    action (an editor, reviewer or administrator who can edit the page), logged with its
+    actor. Returns a
     :class:`FAQConversion` (the revision, and what happened to the workflow)."""
     from django.template.defaultfilters import linebreaks_filter
     from wagtail.rich_text import RichText
@@ -64,6 +66,10 @@ def add_question_to_faq(question_id, page, user, *, question_text=None, answer_t
     page = page.specific
 
     def authorise(actor):
+        if not can_curate_answers(actor):
+            raise ServiceError(
+                errors.FORBIDDEN, _("Only editors and reviewers add questions to an FAQ.")
+            )
         if not page.permissions_for_user(actor).can_edit():
             raise ServiceError(errors.FORBIDDEN, _("You cannot edit that page."))
 

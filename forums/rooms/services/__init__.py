@@ -19,7 +19,8 @@ through this package (``from forums.rooms import services as service``):
 - ``broadcasts``: the frames a change sends after the commit, and who receives them;
 - ``membership``: accepting the guidelines, hiding a member;
 - ``messages``: sending, editing, deleting and reporting messages;
-- ``moderation``: what moderators do (remove, release, mute, ban, slow mode, ...);
+- ``moderation``: what moderators do (remove, release, mute, ban, slow mode, ...), in
+  the room or in Wagtail admin (invite, unban, archive, the room's leads);
 - ``queue``: the review queue across rooms;
 - ``privacy``: a member's room data, exported and erased.
 """
@@ -35,8 +36,10 @@ from forums.rooms.services.access import (
     connect_check,
     context_of,
     display_name,
+    is_family_member,
     is_moderator,
     is_verified_member,
+    lead_candidates,
     rooms_for,
     standing,
 )
@@ -67,12 +70,15 @@ from forums.rooms.services.moderation import (
     ban_member,
     dismiss_flags,
     identify_member,
+    invite_member,
     mute_member,
     pin_message,
     release_message,
     remove_message,
+    set_room_leads,
     set_room_state,
     set_slow_mode,
+    unban_member,
 )
 from forums.rooms.services.privacy import erase_room_data, export_room_data
 from forums.rooms.services.queue import QUEUE_TOPIC, queue_changed, review_queue
@@ -124,9 +130,12 @@ __all__ = [
     "flag_message",
     "hide_member",
     "identify_member",
+    "invite_member",
+    "is_family_member",
     "is_moderator",
     "is_verified_member",
     "is_within_hours",
+    "lead_candidates",
     "membership_frame_data",
     "message_frame_data",
     "mute_member",
@@ -142,9 +151,11 @@ __all__ = [
     "rooms_for",
     "schedule",
     "send_message",
+    "set_room_leads",
     "set_room_state",
     "set_slow_mode",
     "snapshot",
     "standing",
+    "unban_member",
     "visible_to",
 ]

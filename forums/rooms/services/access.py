@@ -1,5 +1,12 @@
 """Who may do what in a room: the moderator role and a verified member's standing
-(read fresh each time), the gate to open a room, and what a member needs to post."""
+(read fresh each time), the gate to open a room, and what a member needs to post.
+
+Rooms are for family members (the Family members role, a display name and a verified
+address) and for moderators (the Moderators role, who moderate every room, and
+superusers). Other staff roles (care coordinators, content editors, clinical reviewers)
+hold verified accounts too, often with a display name: they are not members, and the
+gate refuses them like anyone else who is neither.
+"""
 
 import functools
 
@@ -42,42 +49,80 @@ def standing(user):
 
     Every message a member sends runs this, on the one thread a process has for its
     sockets' database work: the account's flags, its role (the portal's Moderators group,
-    ``portal.roles``) and its verified address (allauth's ``EmailAddress``) are read in
-    one statement. A member also needs a profile (a display name), read from ``user`` (a
-    socket's user has it loaded already)."""
+    ``portal.roles``), the Family members role and the verified address (allauth's
+    ``EmailAddress``) are read in one statement. A member also needs a profile (a
+    display name), read from ``user`` (a socket's user has it loaded already)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False, False
     row = next(
         iter(
             _accounts_with_standing()
             .filter(pk=user.pk)
-            .values_list("is_active", "is_superuser", "moderator", "verified")[:1]
+            .values_list("is_active", "is_superuser", "moderator", "verified", "family")[:1]
         ),
         None,
     )
     if row is None or not row[0]:
         return False, False
-    _, superuser, moderator, verified = row
-    return bool(superuser or moderator), bool(verified and hasattr(user, "profile"))
+    _, superuser, moderator, verified, family = row
+    member = bool(verified and family and hasattr(user, "profile"))
+    return bool(superuser or moderator), member
 
 
 @functools.cache
 def _accounts_with_standing():
-    """Accounts annotated with their role and verified address, built once per process:
-    Django resolving the two subqueries anew for every message cost more than the
-    query itself (each call copies this and adds its filter)."""
+    """Accounts annotated with their roles and verified address, built once per process:
+    Django resolving the subqueries anew for every message cost more than the query
+    itself (each call copies this and adds its filter). A member needs the Family
+    members role besides the verified address: a coordinator's verified account is not
+    a room member."""
     return get_user_model().objects.annotate(
         moderator=Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.MODERATORS)),
         verified=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)),
+        family=Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.FAMILY_MEMBERS)),
     )
 
 
-def is_verified_member(user):
-    """A logged-in account with a display name and a verified email address."""
+def lead_candidates():
+    """The accounts that may lead a room: active moderators (the role) and
+    administrators. Never a family member: leads are alerted to crisis holds."""
+    accounts = get_user_model().objects.filter(is_active=True)
+    return (
+        accounts.filter(groups__name=roles.MODERATORS) | accounts.filter(is_superuser=True)
+    ).distinct()
+
+
+def is_family_member(user):
+    """A logged-in, active account in the Family members role (verified or not)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return user.groups.filter(name=roles.FAMILY_MEMBERS).exists()
+
+
+def is_verified_member(user):
+    """A family member who may join rooms: the Family members role, a display name and
+    a verified email address (staff roles alone are not enough, whatever their profile)."""
+    if not is_family_member(user):
         return False
     return (
         hasattr(user, "profile") and EmailAddress.objects.filter(user=user, verified=True).exists()
+    )
+
+
+def not_a_member_refusal(user):
+    """Why a logged-in account that is no verified family member may not open a room:
+    staff in other roles are told rooms are the families' own; a family member who has
+    not confirmed their address is asked to."""
+    if is_family_member(user):
+        return (
+            live.CLOSE_FORBIDDEN,
+            errors.FORBIDDEN,
+            _("Peer rooms are for verified family members. Please confirm your email first."),
+        )
+    return (
+        live.CLOSE_FORBIDDEN,
+        errors.FORBIDDEN,
+        _("Peer rooms are for family members and the rooms' moderators only."),
     )
 
 
@@ -123,11 +168,7 @@ def connect_check(room, user, *, moderator=None, verified=None, membership=_LOOK
     if moderator:
         return None
     if not (is_verified_member(user) if verified is None else verified):
-        return (
-            live.CLOSE_FORBIDDEN,
-            errors.FORBIDDEN,
-            _("Peer rooms are for verified family members. Please confirm your email first."),
-        )
+        return not_a_member_refusal(user)
     if membership is _LOOK_UP:
         membership = RoomMembership.objects.filter(room=room, account=user).first()
     if membership is not None and membership.banned:
@@ -138,10 +179,14 @@ def connect_check(room, user, *, moderator=None, verified=None, membership=_LOOK
 
 
 def rooms_for(user):
-    """The rooms ``user`` may see listed (invite-only rooms only once invited)."""
+    """The rooms ``user`` may see listed: every room for moderators; for family members
+    the rooms for verified members and the invite-only rooms they were invited to; none
+    for anyone else (staff in other roles)."""
     rooms = Room.objects.exclude(state=Room.State.ARCHIVED).prefetch_related("open_hours")
     if is_moderator(user):
         return list(rooms)
+    if not is_family_member(user):
+        return []
     invited = set(
         RoomMembership.objects.filter(account=user, invited=True, banned=False).values_list(
             "room_id", flat=True

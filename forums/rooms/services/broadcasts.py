@@ -16,7 +16,12 @@ from forums.rooms.protocol import (
     MessageRemovedFrame,
     RoomUpdatedFrame,
 )
-from forums.rooms.services.access import MODERATOR_AUDIENCE, author_tag, is_moderator
+from forums.rooms.services.access import (
+    MODERATOR_AUDIENCE,
+    author_tag,
+    is_moderator,
+    lead_candidates,
+)
 from forums.rooms.services.snapshot import (
     membership_frame_data,
     message_frame_data,
@@ -52,7 +57,9 @@ def alert_moderators(room, message):
         CrisisAlertFrame(kind="crisis", message_id=message.pk, room=room.slug),
         audience=[MODERATOR_AUDIENCE],
     )
-    leads = [lead.email for lead in room.moderators.filter(is_active=True) if lead.email]
+    # Leads who are moderators now: an account listed before it left the role (or a
+    # family member listed before the admin form refused one) is not alerted.
+    leads = [lead.email for lead in lead_candidates().filter(moderated_rooms=room) if lead.email]
     moderation.email_crisis_alert(leads, where=room.name, path=reverse("forums:queue"))
 
 

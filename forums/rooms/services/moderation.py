@@ -1,7 +1,9 @@
 """What moderators do in a room: remove, release, dismiss reports, mute, ban, slow mode,
-open and close, pin, and look up the account behind a pseudonym. Every action is
-logged with its actor (``forums.live.moderation``)."""
+open and close, pin, and look up the account behind a pseudonym; and, from Wagtail
+admin, invite, unban, archive and name the room's leads. Every action is logged with
+its actor (``forums.live.moderation``), whichever screen it came from."""
 
+import math
 from datetime import timedelta
 
 from django.utils import timezone
@@ -18,7 +20,10 @@ from forums.rooms.services.access import (
     context_of,
     display_name,
     fresh_room,
+    is_family_member,
     is_moderator,
+    lead_candidates,
+    locked_membership,
     require_moderator,
 )
 from forums.rooms.services.broadcasts import (
@@ -147,14 +152,23 @@ def _mute_length(minutes):
         raise ServiceError(errors.INVALID, _("Mute for up to 7 days."))
 
 
-def mute_member(room, actor, member_id, *, minutes, reason=""):
-    """Mute a member for ``minutes`` (0 lifts a mute). They can still read."""
+def mute_member(room, actor, member_id, *, minutes=None, until=None, reason=""):
+    """Mute a member for ``minutes``, or until the moment ``until`` (admin's date field);
+    0 minutes, or an ``until`` that is past or None, lifts a mute. They can still read."""
+    if minutes is None:
+        left = (until - timezone.now()).total_seconds() if until is not None else 0
+        minutes = max(0, math.ceil(left / 60))
     action = "room.member.mute" if minutes else "room.member.unmute"
     with _moderating(
         room, actor, action, reason=reason, check=lambda: _mute_length(minutes)
     ) as record:
         membership = _target_membership(room, member_id)
-        membership.muted_until = timezone.now() + timedelta(minutes=minutes) if minutes else None
+        if not minutes:
+            membership.muted_until = None
+        elif until is not None:
+            membership.muted_until = until
+        else:
+            membership.muted_until = timezone.now() + timedelta(minutes=minutes)
         membership.save(update_fields=["muted_until"])
         record.target("membership", membership.pk, subject=membership.account, minutes=minutes)
         membership_updated(room, membership)
@@ -181,6 +195,71 @@ def ban_member(room, actor, member_id, *, reason):
     return membership
 
 
+def unban_member(room, actor, member_id, *, reason=""):
+    """Lift a ban (Wagtail admin): the member may open the room again. The log keeps
+    the ban and records who lifted it."""
+    with _moderating(room, actor, "room.member.unban", reason=reason) as record:
+        membership = _target_membership(room, member_id)
+        if not membership.banned:
+            record.nothing_to_change()
+            return membership
+        membership.banned = False
+        membership.ban_reason = ""
+        membership.banned_by = None
+        membership.banned_at = None
+        membership.save(update_fields=["banned", "ban_reason", "banned_by", "banned_at"])
+        record.target("membership", membership.pk, subject=membership.account)
+        membership_updated(room, membership)
+    return membership
+
+
+def _family_member(account):
+    if not is_family_member(account):
+        raise ServiceError(errors.INVALID, _("Only family members can be invited to a room."))
+
+
+def invite_member(room, actor, account, *, invited=True, reason=""):
+    """Invite a family member to the room (needed for an invite-only room), or withdraw
+    the invitation; the membership is made if there is none yet."""
+    action = "room.member.invite" if invited else "room.member.uninvite"
+    with _moderating(
+        room, actor, action, reason=reason, check=lambda: invited and _family_member(account)
+    ) as record:
+        room = fresh_room(room)
+        membership = locked_membership(room, account, create=True)
+        if membership.invited == invited:
+            record.nothing_to_change()
+            return membership
+        membership.invited = invited
+        membership.save(update_fields=["invited"])
+        record.target("membership", membership.pk, subject=account)
+        membership_updated(room, membership)
+    return membership
+
+
+def set_room_leads(room, actor, accounts):
+    """Name the room's leads (shown to members, emailed on crisis holds): moderators
+    only (the Moderators role or administrators, active), never a family member."""
+    wanted = {account.pk for account in accounts}
+
+    def leads_are_moderators():
+        allowed = set(lead_candidates().filter(pk__in=wanted).values_list("pk", flat=True))
+        if wanted - allowed:
+            raise ServiceError(errors.INVALID, _("Only moderators can lead a room."))
+
+    with _moderating(room, actor, "room.leads", check=leads_are_moderators) as record:
+        room = fresh_room(room)
+        current = set(room.moderators.values_list("pk", flat=True))
+        if current == wanted:
+            record.nothing_to_change()
+            return room
+        room.moderators.set(sorted(wanted))
+        record.target(
+            "room", room.pk, added=sorted(wanted - current), removed=sorted(current - wanted)
+        )
+    return room
+
+
 def _slow_mode_range(seconds):
     if not 0 <= seconds <= 3600:
         raise ServiceError(errors.INVALID, _("Slow mode is 0 to 3600 seconds."))
@@ -199,14 +278,22 @@ def set_slow_mode(room, actor, *, seconds):
     return room
 
 
+ROOM_STATE_ACTIONS = {
+    Room.State.OPEN: "room.open",
+    Room.State.CLOSED: "room.close",
+    Room.State.ARCHIVED: "room.archive",
+}
+
+
 def _open_or_closed(state):
-    if state not in (Room.State.OPEN, Room.State.CLOSED):
+    if state not in ROOM_STATE_ACTIONS:
         raise ServiceError(errors.INVALID, _("Rooms can be opened or closed."))
 
 
 def set_room_state(room, actor, *, state, reason=""):
-    """Open or close the room (closed rooms are read-only for members)."""
-    action = "room.open" if state == Room.State.OPEN else "room.close"
+    """Open or close the room (closed rooms are read-only for members); archive it
+    (Wagtail admin: hidden, members can no longer open it)."""
+    action = ROOM_STATE_ACTIONS.get(state, "room.state")
     with _moderating(
         room, actor, action, reason=reason, check=lambda: _open_or_closed(state)
     ) as record:

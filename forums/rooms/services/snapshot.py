@@ -23,6 +23,7 @@ from forums.rooms.services.access import (
     guidelines_accepted,
     is_moderator,
     is_moderator_cached,
+    require_access,
 )
 from forums.rooms.services.hours import closed_explanation, opens_next, room_is_open, schedule
 
@@ -181,9 +182,12 @@ def snapshot(room, user, *, after=None):
 
 
 def page_before(room, user, before_id):
-    """``messages.page``: up to 50 messages before ``before_id`` (a cursor, not an offset)."""
+    """``messages.page``: up to 50 messages before ``before_id`` (a cursor, not an offset),
+    for whom the room's gate lets in now (read fresh: a member banned, or an account that
+    lost its role, since the socket opened reads no further back)."""
     moderator = is_moderator(user)
     membership = RoomMembership.objects.filter(room=room, account=user).first()
+    require_access(room, user, moderator=moderator, membership=membership)
     if not (moderator or guidelines_accepted(room, membership)):
         raise ServiceError(
             GUIDELINES_REQUIRED, _("Please read and accept the room's guidelines first.")
