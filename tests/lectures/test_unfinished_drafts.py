@@ -120,3 +120,15 @@ def test_the_continued_draft_can_be_submitted_once_it_has_a_body(client, autosav
     )
     assert response.status_code == 302
     assert autosaved_draft.current_workflow_state is not None
+
+
+def test_submitting_the_unfinished_draft_without_a_body_says_what_is_missing(
+    client, autosaved_draft
+):
+    url = reverse("wagtailadmin_pages:edit", args=[autosaved_draft.pk])
+    response = client.post(
+        url, guide_form("Talking with teens", "talking-with-teens", **{"action-submit": "1"})
+    )
+    assert response.status_code == 200  # the form again, not an error page
+    assert "This field is required." in response.content.decode()
+    assert autosaved_draft.current_workflow_state is None
