@@ -17,11 +17,19 @@ class LecturesConfig(AppConfig):
         from wagtail.signals import page_published, page_unpublished, post_page_move
 
         from lectures import demo, services
+        from lectures.models import ClinicalReviewer
+        from lectures.services import clinical_review
         from portal import demo as portal_demo
-        from portal import navigation
+        from portal import navigation, privacy
 
-        # No lectures model points at a user (speakers and reviewers are named, not
-        # accounts), so the app registers no privacy holder.
+        # Speakers are named, not accounts; a clinical reviewer's account keeps how they
+        # are named in review stamps.
+        privacy.register(
+            "lectures",
+            models=[ClinicalReviewer],
+            export=clinical_review.export_reviewer,
+            erase=clinical_review.erase_reviewer,
+        )
         navigation.register(
             "learn",
             _("Learn"),

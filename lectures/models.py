@@ -6,6 +6,7 @@ Both sections go through the "Clinical review" workflow before anything is publi
 """
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -17,10 +18,12 @@ from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
+from wagtail.models.workflows import AbstractGroupApprovalTask
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from lectures.blocks import GuideBodyBlock, faq_entries, plain_text
+from lectures.forms import LearningPageForm
 from lectures.page_cache import CachedPageMixin
 from lectures.panels import ReadabilityPanel
 
@@ -128,6 +131,9 @@ class LearningPage(CachedPageMixin, Page):
     )
 
     search_fields = Page.search_fields + [index.SearchField("summary", boost=1.5)]
+    # Explains a slug taken by an unfinished (e.g. autosaved) draft instead of only
+    # refusing it.
+    base_form_class = LearningPageForm
 
     class Meta:
         abstract = True
@@ -139,6 +145,98 @@ class LearningPage(CachedPageMixin, Page):
     def readability_text(self):
         """The words a reader meets on this page, for the readability panel."""
         return "\n".join([self.title, self.summary])
+
+
+class ClinicalReviewStamp(models.Model):
+    """The "Medically reviewed by NAME, CREDENTIALS on DATE" stamp of a page that carries
+    clinical content (guides and lectures).
+
+    Only the approval of the Clinical review task writes it (lectures.services.
+    clinical_review.approve), into the revision it approves: ``reviewed_revision`` names
+    that revision. A later draft copies the fields but not the approval, so it is not
+    taken for reviewed, and the admin refuses to publish it (wagtail_hooks).
+    """
+
+    reviewed_by_name = models.CharField(_("medically reviewed by"), max_length=120, blank=True)
+    reviewed_by_credentials = models.CharField(
+        _("reviewer's credentials"), max_length=80, blank=True, help_text=_("e.g. MD, LCSW")
+    )
+    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
+    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
+    reviewed_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        verbose_name=_("reviewed revision"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def review_stamp_panel(cls):
+        # Read-only: the stamp is the reviewer's approval, not something to type in.
+        return MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("reviewed_by_name", read_only=True),
+                        FieldPanel("reviewed_by_credentials", read_only=True),
+                    ]
+                ),
+                FieldRowPanel(
+                    [
+                        FieldPanel("reviewed_on", read_only=True),
+                        FieldPanel("next_review_due", read_only=True),
+                    ]
+                ),
+            ],
+            heading=_("Clinical review"),
+            help_text=_("Filled in when a clinical reviewer approves the page in Clinical review."),
+        )
+
+    def clean(self):
+        super().clean()
+        reviewed = [self.reviewed_by_name, self.reviewed_on]
+        if any(reviewed) and not all(reviewed):
+            raise ValidationError(
+                {"reviewed_on": _("Give both the reviewer's name and the review date.")}
+            )
+
+    @property
+    def review_overdue(self):
+        return bool(self.next_review_due and self.next_review_due < timezone.localdate())
+
+
+def review_stamp_constraints(prefix):
+    """The database's part of a review stamp: the next review after the last one, and an
+    approved revision always named with its reviewer, credentials and both dates."""
+    return [
+        models.CheckConstraint(
+            condition=models.Q(reviewed_on__isnull=True)
+            | models.Q(next_review_due__isnull=True)
+            | models.Q(next_review_due__gt=models.F("reviewed_on")),
+            name=f"lectures_{prefix}_review_due_after_review",
+            violation_error_message=_("The next review must be after the last one."),
+        ),
+        models.CheckConstraint(
+            condition=models.Q(reviewed_revision__isnull=True)
+            | (
+                ~models.Q(reviewed_by_name="")
+                & ~models.Q(reviewed_by_credentials="")
+                & models.Q(reviewed_on__isnull=False)
+                & models.Q(next_review_due__isnull=False)
+            ),
+            name=f"lectures_{prefix}_review_stamp_complete",
+            violation_error_message=_(
+                "A review stamp needs the reviewer's name and credentials, the review date "
+                "and the next review date."
+            ),
+        ),
+    ]
 
 
 class LearnIndexPage(LearningPage):
@@ -250,7 +348,9 @@ class LectureSeriesPage(LearningPage):
         return "\n".join([super().readability_text(), strip_tags(self.intro)])
 
 
-class LecturePage(LearningPage):
+class LecturePage(ClinicalReviewStamp, LearningPage):  # noqa: DJ008 - Page.__str__
+    """A lecture: clinical content (transcript, takeaways), so it carries a review stamp."""
+
     speakers = ParentalManyToManyField(Speaker, blank=True, related_name="lectures")
     date_presented = models.DateField(_("date presented"), null=True, blank=True)
     duration_minutes = models.PositiveSmallIntegerField(
@@ -325,6 +425,7 @@ class LecturePage(LearningPage):
         FieldPanel("key_takeaways"),
         FieldPanel("body"),
         FieldPanel("related_guides"),
+        ClinicalReviewStamp.review_stamp_panel(),
         ReadabilityPanel(),
     ]
     search_fields = LearningPage.search_fields + [
@@ -346,7 +447,8 @@ class LecturePage(LearningPage):
                 | ~models.Q(transcript=""),
                 name="lectures_lecture_recording_has_transcript",
                 violation_error_message=_("A recording needs a transcript."),
-            )
+            ),
+            *review_stamp_constraints("lecture"),
         ]
 
     @property
@@ -385,7 +487,7 @@ class LecturePage(LearningPage):
         )
 
 
-class GuidePage(LearningPage):
+class GuidePage(ClinicalReviewStamp, LearningPage):  # noqa: DJ008 - Page.__str__
     """A recovery guide: plain language, clinically reviewed, dated."""
 
     audience = models.CharField(
@@ -398,12 +500,6 @@ class GuidePage(LearningPage):
         help_text=_("Show this guide in the home page's start-here section."),
     )
     body = StreamField(GuideBodyBlock(), verbose_name=_("body"))
-    reviewed_by_name = models.CharField(_("medically reviewed by"), max_length=120, blank=True)
-    reviewed_by_credentials = models.CharField(
-        _("reviewer's credentials"), max_length=80, blank=True, help_text=_("e.g. MD, LCSW")
-    )
-    reviewed_on = models.DateField(_("reviewed on"), null=True, blank=True)
-    next_review_due = models.DateField(_("next review due"), null=True, blank=True)
     reading_minutes = models.PositiveSmallIntegerField(
         _("reading time in minutes"), default=1, editable=False
     )
@@ -413,15 +509,7 @@ class GuidePage(LearningPage):
         FieldRowPanel([FieldPanel("audience"), FieldPanel("start_here")]),
         FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
         FieldPanel("body"),
-        MultiFieldPanel(
-            [
-                FieldRowPanel(
-                    [FieldPanel("reviewed_by_name"), FieldPanel("reviewed_by_credentials")]
-                ),
-                FieldRowPanel([FieldPanel("reviewed_on"), FieldPanel("next_review_due")]),
-            ],
-            heading=_("Clinical review"),
-        ),
+        ClinicalReviewStamp.review_stamp_panel(),
         ReadabilityPanel(),
     ]
     search_fields = LearningPage.search_fields + [
@@ -436,31 +524,11 @@ class GuidePage(LearningPage):
     class Meta:
         verbose_name = _("guide")
         verbose_name_plural = _("guides")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(reviewed_on__isnull=True)
-                | models.Q(next_review_due__isnull=True)
-                | models.Q(next_review_due__gt=models.F("reviewed_on")),
-                name="lectures_guide_review_due_after_review",
-                violation_error_message=_("The next review must be after the last one."),
-            )
-        ]
-
-    def clean(self):
-        super().clean()
-        reviewed = [self.reviewed_by_name, self.reviewed_on]
-        if any(reviewed) and not all(reviewed):
-            raise ValidationError(
-                {"reviewed_on": _("Give both the reviewer's name and the review date.")}
-            )
+        constraints = review_stamp_constraints("guide")
 
     def save(self, *args, **kwargs):
         self.reading_minutes = max(1, round(len(plain_text(self.body).split()) / WORDS_PER_MINUTE))
         return super().save(*args, **kwargs)
-
-    @property
-    def review_overdue(self):
-        return bool(self.next_review_due and self.next_review_due < timezone.localdate())
 
     @cached_property
     def faq_entries(self):
@@ -477,3 +545,88 @@ class GuidePage(LearningPage):
 
     def readability_text(self):
         return "\n".join([super().readability_text(), plain_text(self.body)])
+
+
+class ClinicalReviewer(models.Model):
+    """How a clinical reviewer is named in the review stamps they give ("Dr. Elena Ortiz",
+    "MD, Addiction Psychiatry"). Saved from the approval form, which starts from it the
+    next time; the reviewer can correct it there."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="clinical_reviewer",
+    )
+    name = models.CharField(_("name as shown on pages"), max_length=120)
+    credentials = models.CharField(_("credentials"), max_length=80)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("clinical reviewer")
+        verbose_name_plural = _("clinical reviewers")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(name="") & ~models.Q(credentials=""),
+                name="lectures_clinical_reviewer_named",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}, {self.credentials}"
+
+
+class ClinicalReviewTask(AbstractGroupApprovalTask):
+    """Approval by the Clinical reviewers group that means something.
+
+    - Nobody approves their own work: a reviewer who wrote any revision not yet published
+      is offered no *Approve* (another reviewer approves), and the approval itself
+      refuses them on the server (lectures.services.clinical_review.approve).
+    - *Approve* opens a small form: the reviewer's name and credentials (from their last
+      approval), the next review date (12 months ahead unless changed) and a comment.
+      Approving a guide or lecture stamps the approved revision with them and today's
+      date before it is published.
+    """
+
+    class Meta:
+        verbose_name = _("clinical review task")
+        verbose_name_plural = _("clinical review tasks")
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "Members of the chosen groups approve; nobody approves their own writing, and "
+            "approving a guide or lecture stamps it with the reviewer and the next review date"
+        )
+
+    def get_actions(self, obj, user):
+        from lectures.services import clinical_review
+
+        if not super().get_actions(obj, user):
+            return []
+        # The workflow views ask for the actions before they build the approval form:
+        # the form starts from this reviewer's last stamp and knows the page's type.
+        self.acting_on = (obj, user)
+        actions = [("reject", _("Request changes"), True)]
+        if clinical_review.approval_refusal(obj, user) is None:
+            actions.append(("approve", _("Approve"), True))
+        return actions
+
+    def get_form_for_action(self, action):
+        if action == "approve":
+            from lectures.forms import ClinicalApprovalForm
+
+            return ClinicalApprovalForm.for_task(self)
+        return super().get_form_for_action(action)
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        from lectures.services import clinical_review
+
+        if action_name == "approve":
+            clinical_review.approve(task_state, user, kwargs)
+            return None  # the workflow views take a returned value for a redirect URL
+        # Only the comment: the edit view passes whatever JSON it was posted.
+        comment = kwargs.get("comment", "")
+        return super().on_action(
+            task_state, user, action_name, comment=comment if isinstance(comment, str) else ""
+        )

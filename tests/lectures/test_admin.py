@@ -56,6 +56,23 @@ def test_the_review_due_report_lists_guides_past_their_review_date(
     assert "Fresh advice" not in html
 
 
+def test_the_review_due_report_lists_lectures_past_their_review_date(
+    client, editor, make_series, make_lecture, today
+):
+    make_lecture(
+        make_series(),
+        "An old talk",
+        reviewed_by_name="Dr. Ortiz",
+        reviewed_by_credentials="MD",
+        reviewed_on=today - datetime.timedelta(days=400),
+        next_review_due=today - datetime.timedelta(days=35),
+    )
+    client.force_login(editor)
+    html = client.get(reverse("lectures_review_due")).content.decode()
+    assert "An old talk" in html
+    assert "Dr. Ortiz, MD" in html
+
+
 def test_the_review_due_report_is_in_the_reports_menu(client, editor):
     client.force_login(editor)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
@@ -71,7 +88,7 @@ def test_the_review_due_report_is_refused_to_family_members(client, family_membe
 def test_the_dashboard_flags_overdue_guides_to_editors(client, editor, overdue_guide):
     client.force_login(editor)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
-    assert "1 guide is past its next review date." in html
+    assert "1 guide or lecture is past its next review date." in html
 
 
 def test_the_guide_edit_view_flags_an_overdue_review(client, editor, overdue_guide):

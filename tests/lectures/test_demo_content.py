@@ -12,7 +12,12 @@ from lectures.models import GuidePage, LecturePage, LectureSeriesPage
 def seeded(django_db_setup, django_db_blocker):
     """The Learn demo content, seeded once for this module's read-only tests and rolled
     back afterwards (each test still runs in its own savepoint)."""
+    from portal import demo as portal_demo
+
     with django_db_blocker.unblock(), transaction.atomic():
+        # The demo accounts first, as seed_demo does: the pages name their author and
+        # reviewer.
+        portal_demo.seed_core_accounts(lambda line: None)
         demo.seed_learning_content(lambda line: None)
         yield
         transaction.set_rollback(True)
@@ -42,6 +47,16 @@ def test_demo_has_eight_reviewed_topic_tagged_cross_linked_guides(seeded):
         assert guide.reviewed_by_name and guide.reviewed_on and guide.next_review_due
         assert guide.topics.exists()
         assert any(block.block_type == "related" for block in guide.body), guide.title
+
+
+@pytest.mark.django_db
+def test_demo_guides_and_lectures_carry_a_stamp_given_to_their_live_revision(seeded):
+    from lectures.services import clinical_review
+
+    for page in [*GuidePage.objects.live(), *LecturePage.objects.live()]:
+        assert page.reviewed_revision_id == page.live_revision_id, page.title
+        assert page.reviewed_by_name == demo.REVIEWER_NAME
+        assert clinical_review.publication_refusal(page.live_revision) is None
 
 
 @pytest.mark.django_db
@@ -80,6 +95,13 @@ def test_seeding_twice_leaves_the_same_content(seeded_by_command):
 
 
 @pytest.mark.django_db
-def test_demo_pages_are_published_by_the_demo_reviewer(seeded_by_command):
+def test_demo_pages_are_written_by_the_demo_editor_and_published_by_the_demo_reviewer(
+    seeded_by_command,
+):
+    from wagtail.models import PageLogEntry
+
+    # Nobody approves their own work, in the demo too.
     guide = GuidePage.objects.get(slug="insurance-and-costs")
-    assert guide.live_revision.user.email == "reviewer@example.org"
+    assert guide.live_revision.user.email == "editor@example.org"
+    published = PageLogEntry.objects.filter(page=guide, action="wagtail.publish").get()
+    assert published.user.email == "reviewer@example.org"

@@ -88,13 +88,25 @@ def test_an_editor_cannot_approve_their_own_submission(draft_guide, editor):
 
 
 def test_a_reviewers_approval_publishes_the_page(client, draft_guide, editor, reviewer):
+    import datetime
+
+    from django.utils import timezone
+
     state = _submit(draft_guide, editor)
     client.force_login(reviewer)
     url = reverse(
         "wagtailadmin_pages:workflow_action",
         args=[draft_guide.pk, "approve", state.current_task_state.pk],
     )
-    response = client.post(url, {})
+    next_review = timezone.localdate() + datetime.timedelta(days=365)
+    response = client.post(
+        url,
+        {
+            "reviewer_name": "Dr. Elena Ortiz",
+            "reviewer_credentials": "MD",
+            "next_review_due": next_review.isoformat(),
+        },
+    )
     assert response.status_code in (200, 302)
     draft_guide.refresh_from_db()
     assert draft_guide.live

@@ -1,5 +1,6 @@
 """seed_demo: one account per role, idempotent, development only."""
 
+import logging
 from io import StringIO
 
 import pytest
@@ -91,3 +92,64 @@ def test_the_demo_site_answers_at_the_public_base_url_and_keeps_an_address_set_i
     demo.seed_site_address(lambda line: None)
     site.refresh_from_db()
     assert (site.hostname, site.port) == ("families.example.org", 443)
+
+
+def test_seeding_again_writes_no_revision_and_logs_no_publish(settings, caplog):
+    from wagtail.models import PageLogEntry, Revision
+
+    settings.DEBUG = True
+    seed()
+    counts = (Revision.objects.count(), PageLogEntry.objects.count())
+    with caplog.at_level(logging.INFO, logger="wagtail"):
+        seed(verbosity=2)
+    assert (Revision.objects.count(), PageLogEntry.objects.count()) == counts
+    assert [record.getMessage() for record in caplog.records if record.name == "wagtail"] == []
+
+
+def test_an_editors_changes_to_a_demo_page_survive_seeding_again(settings):
+    from lectures.demo_content import GUIDES
+    from lectures.models import GuidePage
+
+    settings.DEBUG = True
+    seed()
+    guide = GuidePage.objects.get(slug=GUIDES[0]["slug"])
+    live_title = guide.title
+    draft = guide.get_latest_revision_as_object()
+    draft.title = "Edited by the team"
+    draft.summary = "A summary the team rewrote."
+    draft.save_revision(user=User.objects.get(email="editor@example.org"))
+    seed()
+    guide.refresh_from_db()
+    assert guide.title == live_title  # the live page is untouched...
+    assert guide.has_unpublished_changes  # ...and the team's draft is still the latest
+    assert guide.get_latest_revision_as_object().summary == "A summary the team rewrote."
+
+
+def test_seeding_again_restores_only_a_missing_demo_page(settings):
+    from lectures.demo_content import SERIES
+    from lectures.models import LecturePage
+
+    settings.DEBUG = True
+    seed()
+    slug = SERIES[0]["lectures"][0]["slug"]
+    LecturePage.objects.get(slug=slug).delete()
+    seed()
+    lecture = LecturePage.objects.get(slug=slug)
+    assert lecture.live
+    assert lecture.reviewed_revision_id == lecture.live_revision_id
+
+
+def test_demo_pages_are_written_by_the_editor_and_published_by_the_reviewer(settings):
+    from wagtail.models import PageLogEntry
+
+    from lectures.models import GuidePage, LecturePage
+
+    settings.DEBUG = True
+    seed()
+    pages = [*GuidePage.objects.live(), *LecturePage.objects.live()]
+    assert pages
+    for page in pages:
+        assert page.live_revision.user.email == "editor@example.org"
+        published = PageLogEntry.objects.get(page=page, action="wagtail.publish")
+        assert published.user.email == "reviewer@example.org"
+        assert page.reviewed_revision_id == page.live_revision_id

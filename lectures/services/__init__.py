@@ -1,6 +1,7 @@
 """Learn's domain operations: listings, search, structured data, review dates and the
 published-page cache. Views, templates and hooks call these; nothing else queries
-across the section.
+across the section. Clinical review (approval, the review stamp, what may be published)
+is in ``clinical_review``, unfinished drafts in ``drafts``.
 
 Every listing runs a fixed number of queries whatever the number of items: pages are
 fetched per type with their topics prefetched, never one by one.
@@ -12,7 +13,8 @@ from html import unescape
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import mark_safe
@@ -37,6 +39,8 @@ SEARCH_PAGE_SIZE = 10
 MAX_QUERY_LENGTH = 200
 SNIPPET_WORDS = 30
 SEARCHABLE_TYPES = (GuidePage, LecturePage, LectureSeriesPage)
+# The page types with a clinical review stamp (lectures.models.ClinicalReviewStamp).
+REVIEWED_TYPES = (GuidePage, LecturePage)
 
 
 class LearningFilterForm(forms.Form):
@@ -309,10 +313,22 @@ def _specific_in_order(ids):
 # --- review dates, home page sections, cache --------------------------------------
 
 
-def guides_due_for_review(today=None):
-    """Guides (live or draft) whose next review date has passed, most overdue first."""
+def pages_due_for_review(today=None):
+    """Guides and lectures (live or draft) whose next review date has passed, most overdue
+    first, as their specific pages (one query per page type)."""
     today = today or timezone.localdate()
-    return GuidePage.objects.filter(next_review_due__lt=today).order_by("next_review_due")
+    due = Coalesce(
+        *(
+            Subquery(model.objects.filter(pk=OuterRef("pk")).values("next_review_due")[:1])
+            for model in REVIEWED_TYPES
+        )
+    )
+    return (
+        Page.objects.annotate(review_due=due)
+        .filter(review_due__lt=today)
+        .order_by("review_due", "pk")
+        .specific()
+    )
 
 
 def start_here_guides(limit=4):
