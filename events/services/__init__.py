@@ -70,6 +70,7 @@ from events.services.series import (
     enrol_in_cohort,
     register_for_remaining_dates,
     series_occurrences,
+    series_rule,
     sync_series,
 )
 
@@ -109,6 +110,7 @@ __all__ = [
     "enrol_in_cohort",
     "register_for_remaining_dates",
     "series_occurrences",
+    "series_rule",
     "sync_series",
     "send_due_reminders",
     "calendar_feed_for",
