@@ -141,7 +141,27 @@ class EventEditView(generic.EditView):
         return event
 
 
+def _local_naive(value):
+    return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+
+
 class EventIndexView(generic.IndexView):
+    # Exported times in the portal's zone (Wagtail's default writes XLSX times in UTC).
+    custom_value_preprocess = generic.IndexView.custom_value_preprocess | {
+        datetime: {
+            generic.IndexView.FORMAT_CSV: lambda value: f"{_local_naive(value):%Y-%m-%d %H:%M}",
+            generic.IndexView.FORMAT_XLSX: _local_naive,
+        }
+    }
+
+    def get_filename(self):
+        """The list export's name: "events-2026-12-03" (the day it was taken)."""
+        return f"events-{timezone.localdate():%Y-%m-%d}"
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        return roster_admin.csv_safe(value) if isinstance(value, str) else value
+
     def order_queryset(self, queryset):
         """Unless a column is chosen: the next session first, then the later ones, then
         past sessions, the most recent first."""
@@ -180,6 +200,19 @@ class EventViewSet(ModelViewSet):
         Column("roster", label=gettext_lazy("Roster"), accessor=roster_link),
     ]
     search_fields = ["title"]
+    # "Download CSV / XLSX" on the list (the filtered sessions; no family data).
+    list_export = [
+        "title",
+        "get_kind_display",
+        "starts_at",
+        "ends_at",
+        "get_status_display",
+        "capacity_people",
+    ]
+    export_headings = {
+        "get_kind_display": gettext_lazy("kind"),
+        "get_status_display": gettext_lazy("status"),
+    }
 
     def get_form_class(self, for_update=False):
         # Wagtail's admin form gives date pickers and https-assuming URL fields.

@@ -25,15 +25,14 @@ MAX_SKIPPED_TEXT = MAX_DATES * 11
 MAX_AUTO_PROMOTE_UNTIL = datetime.timedelta(days=7)
 
 
-def _old_dates(series):
+def _old_dates(text, start):
     from dateutil.rrule import rrulestr
 
-    text = (series.rrule or "").strip()
+    text = (text or "").strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
-    start = datetime.datetime.combine(series.first_date, series.start_time)
     try:
-        return list(rrulestr(text, dtstart=start)[:MAX_DATES])
+        return list(rrulestr(text, dtstart=start)[:MAX_DATES]) or [start]
     except (ValueError, TypeError):
         return [start]
 
@@ -46,47 +45,63 @@ def _weekly(start, weekdays, every, *, count=None, until=None):
     )
 
 
+def structured_rule(rrule_text, first_date, start_time, exception_dates, today):
+    """The structured fields that give the dates ``rrule_text`` gave from today on:
+    ``weekdays`` (mask), ``every_weeks``, ``occurrences`` or ``repeat_until``, and the
+    (possibly moved) ``first_date`` and ``exception_dates``."""
+    start = datetime.datetime.combine(first_date, start_time)
+    old = _old_dates(rrule_text, start)
+    weekdays = sorted({moment.weekday() for moment in old})
+    upper = (rrule_text or "").upper()
+    every = 1
+    if "FREQ=WEEKLY" in upper and "INTERVAL=" in upper:
+        interval = upper.split("INTERVAL=")[1].split(";")[0]
+        every = int(interval) if interval.isdigit() and 1 <= int(interval) <= 4 else 1
+    fields = {
+        "weekdays": sum(1 << day for day in weekdays),
+        "every_weeks": every,
+        "first_date": first_date,
+        "exception_dates": exception_dates,
+    }
+    same = list(islice(_weekly(start, weekdays, every, count=len(old)), MAX_DATES))
+    if same == old:
+        return fields | {"occurrences": len(old), "repeat_until": None}
+    # Weekly on the same weekdays from its next date until its last, skipping the weekly
+    # dates the old rule did not have. Past dates are never synced again, so the rule
+    # starts at the next date. At most 100 skips: the series then ends earlier.
+    upcoming = [moment for moment in old if moment.date() >= today]
+    if upcoming:
+        start = upcoming[0]
+    skipped = [line for line in exception_dates.split() if line >= today.isoformat()]
+    wanted = set(old)
+    last = start
+    for moment in _weekly(start, weekdays, 1, until=old[-1]):
+        if moment in wanted:
+            last = moment
+            continue
+        if moment.date() < today:
+            continue
+        if len(skipped) >= MAX_DATES:
+            break
+        skipped.append(moment.date().isoformat())
+    return fields | {
+        "every_weeks": 1,
+        "first_date": start.date(),
+        "occurrences": None,
+        "repeat_until": last.date(),
+        "exception_dates": "\n".join(sorted(set(skipped))),
+    }
+
+
 def convert_rules(apps, schema_editor):
     EventSeries = apps.get_model("events", "EventSeries")
     today = datetime.datetime.now(ZoneInfo(settings.TIME_ZONE)).date()
     for series in EventSeries.objects.all():
-        start = datetime.datetime.combine(series.first_date, series.start_time)
-        old = _old_dates(series) or [start]
-        weekdays = sorted({moment.weekday() for moment in old})
-        upper = (series.rrule or "").upper()
-        every = 1
-        if "FREQ=WEEKLY" in upper and "INTERVAL=" in upper:
-            interval = upper.split("INTERVAL=")[1].split(";")[0]
-            every = int(interval) if interval.isdigit() and 1 <= int(interval) <= 4 else 1
-        series.weekdays = sum(1 << day for day in weekdays)
-        series.every_weeks = every
-        same = list(islice(_weekly(start, weekdays, every, count=len(old)), MAX_DATES))
-        if same == old:
-            series.occurrences, series.repeat_until = len(old), None
-        else:
-            # Weekly on the same weekdays from its next date until its last, skipping the
-            # weekly dates the old rule did not have. Past dates are never synced again,
-            # so the rule starts at the next date. At most 100 skips: the series then
-            # ends earlier.
-            upcoming = [moment for moment in old if moment.date() >= today]
-            if upcoming:
-                start = upcoming[0]
-                series.first_date = start.date()
-            series.every_weeks = 1
-            skipped = [line for line in series.exception_dates.split() if line >= today.isoformat()]
-            wanted = set(old)
-            last = start
-            for moment in _weekly(start, weekdays, 1, until=old[-1]):
-                if moment in wanted:
-                    last = moment
-                    continue
-                if moment.date() < today:
-                    continue
-                if len(skipped) >= MAX_DATES:
-                    break
-                skipped.append(moment.date().isoformat())
-            series.occurrences, series.repeat_until = None, last.date()
-            series.exception_dates = "\n".join(sorted(set(skipped)))
+        fields = structured_rule(
+            series.rrule, series.first_date, series.start_time, series.exception_dates, today
+        )
+        for name, value in fields.items():
+            setattr(series, name, value)
         series.description = series.description[:MAX_DESCRIPTION]
         if len(series.exception_dates) > MAX_SKIPPED_TEXT:
             lines = [line for line in series.exception_dates.split() if line >= today.isoformat()]
@@ -232,10 +247,8 @@ class Migration(migrations.Migration):
             model_name="event",
             constraint=models.CheckConstraint(
                 condition=models.Q(
-                    models.Q(
-                        ("auto_promote_until__gte", datetime.timedelta(0)),
-                        ("auto_promote_until__lte", datetime.timedelta(days=7)),
-                    ),
+                    ("auto_promote_until__gte", datetime.timedelta(0)),
+                    ("auto_promote_until__lte", datetime.timedelta(days=7)),
                     django.db.models.lookups.LessThanOrEqual(
                         django.db.models.functions.text.Length("description"), 10000
                     ),
@@ -247,10 +260,8 @@ class Migration(migrations.Migration):
             model_name="eventseries",
             constraint=models.CheckConstraint(
                 condition=models.Q(
-                    models.Q(
-                        ("first_date__gte", datetime.date(2000, 1, 1)),
-                        ("first_date__lt", datetime.date(2101, 1, 1)),
-                    ),
+                    ("first_date__gte", datetime.date(2000, 1, 1)),
+                    ("first_date__lt", datetime.date(2101, 1, 1)),
                     models.Q(
                         ("repeat_until__isnull", True),
                         ("repeat_until__lt", datetime.date(2101, 1, 1)),

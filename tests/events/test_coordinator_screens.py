@@ -60,6 +60,20 @@ def test_the_events_list_shows_local_dates_not_iso(client, coordinator, make_eve
     assert f"{timezone.localtime(event.starts_at):%Y-%m-%d %H:%M}" not in page
 
 
+def test_the_events_list_exports_with_a_dated_name_and_local_times(client, coordinator, make_event):
+    event = make_event(title="Exported session")
+    client.force_login(coordinator)
+    response = client.get(reverse("events_event:index"), {"export": "csv"})
+    assert (
+        f'filename="events-{timezone.localdate():%Y-%m-%d}.csv"'
+        in (response["Content-Disposition"])
+    )
+    rows = list(csv.reader(io.StringIO(_body(response).decode())))
+    row = next(row for row in rows if row[0] == "Exported session")
+    assert row[1] == "Multi-family therapy group"
+    assert row[2] == f"{timezone.localtime(event.starts_at):%Y-%m-%d %H:%M}"
+
+
 def test_a_roster_title_uses_the_local_date(client, coordinator, event):
     client.force_login(coordinator)
     response = client.get(reverse("events_roster", args=[event.pk]))

@@ -241,3 +241,42 @@ def test_a_cancelled_date_is_not_recreated_when_the_series_is_synced_again(make_
     at_that_time = Event.objects.filter(series=series, starts_at=cancelled.starts_at)
     assert list(at_that_time.values_list("status", flat=True)) == ["cancelled"]
     assert series.events.filter(status="scheduled").count() == 3
+
+
+# --- migration 0006: typed rules become structured fields, dates kept ------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "first"),
+    [
+        ("FREQ=WEEKLY;BYDAY=TU;COUNT=8", date(2027, 1, 5)),
+        ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH;UNTIL=20270331T235959", date(2027, 1, 7)),
+        ("FREQ=WEEKLY;BYDAY=MO,WE;COUNT=8", date(2026, 12, 14)),
+        ("FREQ=DAILY;COUNT=3", date(2027, 1, 2)),
+        ("FREQ=MONTHLY;BYDAY=1MO;COUNT=6", date(2026, 11, 2)),
+        ("FREQ=MONTHLY;BYMONTHDAY=15;COUNT=5", date(2026, 10, 15)),
+    ],
+)
+def test_migration_0006_keeps_every_coming_date_of_a_typed_rule(rule, first):
+    import importlib
+    from datetime import datetime
+
+    from dateutil.rrule import rrulestr
+
+    migration = importlib.import_module("events.migrations.0006_structured_recurrence_and_bounds")
+    today = date(2027, 1, 1)
+    start_time = time(18, 0)
+    fields = migration.structured_rule(rule, first, start_time, "", today)
+    series = EventSeries(start_time=start_time, **fields)
+    old = [
+        moment
+        for moment in rrulestr(rule, dtstart=datetime.combine(first, start_time))[:100]
+        if moment.date() >= today
+    ]
+    new = [
+        moment.replace(tzinfo=None)
+        for moment in services.series_occurrences(series)
+        if moment.date() >= today
+    ]
+    assert new == old
+    assert (fields["occurrences"] is None) != (fields["repeat_until"] is None)
