@@ -49,6 +49,14 @@ def test_the_events_list_puts_the_next_session_first_and_past_ones_last(
     page = client.get(reverse("events_event:index")).content.decode()
     positions = [page.index(event.title) for event in (soon, later, past, older)]
     assert positions == sorted(positions)
+    searched = client.get(reverse("events_event:index"), {"q": "session"})
+    assert searched.status_code == 200
+    page = searched.content.decode()
+    positions = [page.index(event.title) for event in (soon, later, past, older)]
+    assert positions == sorted(positions)
+    by_column = client.get(reverse("events_event:index"), {"ordering": "-starts_at"})
+    page = by_column.content.decode()
+    assert page.index(later.title) < page.index(soon.title) < page.index(older.title)
 
 
 def test_the_events_list_shows_local_dates_not_iso(client, coordinator, make_event, settings):
