@@ -321,7 +321,7 @@ class EventSeries(EventDetails):
         return weekdays_of(self.weekdays or 0)
 
     def recurrence_summary(self):
-        """ "Tuesdays and Thursdays, every 2 weeks, 8 dates" for the listing."""
+        """ "Tuesday, Thursday · every 2 weeks · 8 dates", for the listing."""
         names = dict(WEEKDAY_CHOICES)
         days = ", ".join(str(names[day]) for day in self.weekday_list)
         every = (
@@ -454,6 +454,8 @@ class Event(EventDetails):
     def local_when(self):
         """The start in the portal's zone, in the reader's language and its date format:
         "Tue Dec. 8, 2026, 6 p.m." (English), "mar 8 de diciembre de 2026 a las 18:00"."""
+        if self.starts_at is None:  # an event not yet saved
+            return ""
         local = timezone.localtime(self.starts_at)
         return f"{date_format(local, 'D')} {date_format(local, 'DATETIME_FORMAT')}"
 

@@ -2,7 +2,8 @@
 
 One module per actor: ``registrations`` (families), ``coordinators``, ``series``,
 ``reminders``, ``family_data`` (calendar feed, privacy); ``seats`` holds the shared
-counting, locking and waitlist rule.
+counting, locking and waitlist rule, ``audit`` the record of every coordinator action
+(with its actor, in the action's transaction).
 
 Each function runs in one transaction and locks the event rows it decides on
 (``select_for_update``; several events always in primary-key order, so two operations
