@@ -35,6 +35,7 @@ from events.dashboard_panel import CoordinatorPanel
 from events.models import (
     LATEST,
     MAX_DURATION_MINUTES,
+    MAX_EVERY_WEEKS,
     MAX_SERIES_DATES,
     WEEKDAY_CHOICES,
     Event,
@@ -255,10 +256,24 @@ class SeriesAdminForm(WagtailAdminModelForm):
         first_date = data.get("first_date")
         if until and first_date and until < first_date:
             self.add_error("repeat_until", _("The last date must be on or after the first date."))
-        needed = ("first_date", "start_time", "duration_minutes", "weekdays", "every_weeks")
-        if not self.errors and all(data.get(name) for name in needed):
+        if not self.errors and self._rule_in_bounds(data):
             self._check_dates(data)
         return data
+
+    @staticmethod
+    def _rule_in_bounds(data):
+        """Whether the rule's parts are there and within their bounds (the model's
+        validators report those that are not), so its dates can be computed."""
+        occurrences, until = data.get("occurrences"), data.get("repeat_until")
+        return (
+            data.get("first_date") is not None
+            and data.get("start_time") is not None
+            and data.get("weekdays")
+            and 1 <= (data.get("duration_minutes") or 0) <= MAX_DURATION_MINUTES
+            and 1 <= (data.get("every_weeks") or 0) <= MAX_EVERY_WEEKS
+            and (occurrences is None) != (until is None)
+            and (occurrences is None or 1 <= occurrences <= MAX_SERIES_DATES)
+        )
 
     def _check_dates(self, data):
         """The rule's dates: at least one, at most 100, all before 2101."""
