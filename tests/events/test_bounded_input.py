@@ -144,6 +144,7 @@ def test_an_ordinary_event_is_still_created(client, coordinator):
         ({"first_date": "9999-12-31"}, "first_date"),
         ({"first_date": "1999-12-31"}, "first_date"),
         ({"duration_minutes": "1000000000"}, "duration_minutes"),
+        ({"duration_minutes": "99999999999999"}, "duration_minutes"),
         ({"duration_minutes": "721"}, "duration_minutes"),
         ({"duration_minutes": "0"}, "duration_minutes"),
         ({"weekdays": []}, "weekdays"),
@@ -151,8 +152,10 @@ def test_an_ordinary_event_is_still_created(client, coordinator):
         ({"weekdays": ["SECONDLY"]}, "weekdays"),
         ({"every_weeks": "0"}, "every_weeks"),  # INTERVAL=0
         ({"every_weeks": "5"}, "every_weeks"),
+        ({"every_weeks": "99999999999999"}, "every_weeks"),
         ({"occurrences": "0"}, "occurrences"),
         ({"occurrences": "101"}, "occurrences"),
+        ({"occurrences": "99999999999999"}, "occurrences"),
         ({"occurrences": ""}, "occurrences"),  # a series must end
         ({"repeat_until": "2030-01-01"}, "repeat_until"),  # both a count and a last date
         ({"occurrences": "", "repeat_until": "9999-12-31"}, "repeat_until"),
