@@ -296,14 +296,20 @@ class EventSeries(EventDetails):
                 & Q(every_weeks__gte=1, every_weeks__lte=MAX_EVERY_WEEKS),
                 name="events_series_weekly_rule_bounded",
             ),
-            # The rule ends: a number of dates (1-100) or a last date, not both.
+            # The rule ends: a number of dates (1-100) or a last date, not both. (Each
+            # branch says "is not null" too: a check that comes out NULL passes.)
             models.CheckConstraint(
                 condition=Q(
+                    occurrences__isnull=False,
                     occurrences__gte=1,
                     occurrences__lte=MAX_SERIES_DATES,
                     repeat_until__isnull=True,
                 )
-                | Q(occurrences__isnull=True, repeat_until__gte=models.F("first_date")),
+                | Q(
+                    occurrences__isnull=True,
+                    repeat_until__isnull=False,
+                    repeat_until__gte=models.F("first_date"),
+                ),
                 name="events_series_rule_ends",
             ),
             models.CheckConstraint(

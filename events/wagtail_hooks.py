@@ -33,6 +33,7 @@ from wagtail.log_actions import log
 from events import roster_admin, services
 from events.dashboard_panel import CoordinatorPanel
 from events.models import (
+    EARLIEST,
     LATEST,
     MAX_DURATION_MINUTES,
     MAX_EVERY_WEEKS,
@@ -265,8 +266,11 @@ class SeriesAdminForm(WagtailAdminModelForm):
         """Whether the rule's parts are there and within their bounds (the model's
         validators report those that are not), so its dates can be computed."""
         occurrences, until = data.get("occurrences"), data.get("repeat_until")
+        years = (EARLIEST.date(), LATEST.date())
         return (
             data.get("first_date") is not None
+            and years[0] <= data["first_date"] < years[1]
+            and (until is None or years[0] <= until < years[1])
             and data.get("start_time") is not None
             and data.get("weekdays")
             and 1 <= (data.get("duration_minutes") or 0) <= MAX_DURATION_MINUTES

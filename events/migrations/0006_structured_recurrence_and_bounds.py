@@ -289,12 +289,14 @@ class Migration(migrations.Migration):
                 condition=models.Q(
                     models.Q(
                         ("occurrences__gte", 1),
+                        ("occurrences__isnull", False),
                         ("occurrences__lte", 100),
                         ("repeat_until__isnull", True),
                     ),
                     models.Q(
                         ("occurrences__isnull", True),
                         ("repeat_until__gte", models.F("first_date")),
+                        ("repeat_until__isnull", False),
                     ),
                     _connector="OR",
                 ),

@@ -188,8 +188,8 @@ def test_the_dashboard_shows_the_weeks_sessions_waitlists_and_no_shows(
     client.force_login(coordinator)
     page = client.get(reverse("wagtailadmin_home")).content.decode()
 
-    assert "Groups &amp; events this week" in page
-    week = page[page.index("Groups &amp; events this week") : page.index("Waitlists")]
+    assert "Groups & events this week" in page
+    week = page[page.index("Groups & events this week") : page.index("Waitlists")]
     assert "Full this week" in week and "Next month" not in week
     waitlists = page[page.index("Waitlists") : page.index("No-shows")]
     assert "Full this week" in waitlists and "1 family waiting" in waitlists
@@ -204,7 +204,7 @@ def test_other_staff_see_no_coordinator_panel(client, make_staff, make_event, ro
     client.force_login(make_staff(role))
     response = client.get(reverse("wagtailadmin_home"))
     if response.status_code == 200:
-        assert "Groups &amp; events this week" not in response.content.decode()
+        assert "Groups & events this week" not in response.content.decode()
         assert "Secret group" not in response.content.decode()
 
 
