@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
@@ -336,7 +337,7 @@ class EventSeries(EventDetails):
             else _("weekly")
         )
         if self.occurrences:
-            end = _("%(n)s dates") % {"n": self.occurrences}
+            end = ngettext("%(n)s date", "%(n)s dates", self.occurrences) % {"n": self.occurrences}
         elif self.repeat_until:
             end = _("until %(date)s") % {"date": date_format(self.repeat_until, "DATE_FORMAT")}
         else:

@@ -8,6 +8,7 @@ date", with the extra weekly dates still to come added to the dates to skip.
 """
 
 import datetime
+import re
 from itertools import islice
 from zoneinfo import ZoneInfo
 
@@ -31,10 +32,14 @@ def _old_dates(text, start):
     text = (text or "").strip()
     if text.upper().startswith("RRULE:"):
         text = text[6:]
-    try:
-        return list(rrulestr(text, dtstart=start)[:MAX_DATES]) or [start]
-    except (ValueError, TypeError):
-        return [start]
+    # dateutil refuses a UTC "UNTIL=...Z" beside a local start (the old form refused
+    # it too, but a row written another way may hold one): read it as local time.
+    for candidate in (text, re.sub(r"(UNTIL=\d{8}T\d{6})Z", r"\1", text, flags=re.IGNORECASE)):
+        try:
+            return list(rrulestr(candidate, dtstart=start)[:MAX_DATES]) or [start]
+        except (ValueError, TypeError):
+            continue
+    return [start]
 
 
 def _weekly(start, weekdays, every, *, count=None, until=None):

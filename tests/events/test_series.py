@@ -255,6 +255,7 @@ def test_a_cancelled_date_is_not_recreated_when_the_series_is_synced_again(make_
         ("FREQ=DAILY;COUNT=3", date(2027, 1, 2)),
         ("FREQ=MONTHLY;BYDAY=1MO;COUNT=6", date(2026, 11, 2)),
         ("FREQ=MONTHLY;BYMONTHDAY=15;COUNT=5", date(2026, 10, 15)),
+        ("FREQ=WEEKLY;BYDAY=FR;UNTIL=20270226T235959Z", date(2027, 1, 1)),
     ],
 )
 def test_migration_0006_keeps_every_coming_date_of_a_typed_rule(rule, first):
@@ -268,9 +269,10 @@ def test_migration_0006_keeps_every_coming_date_of_a_typed_rule(rule, first):
     start_time = time(18, 0)
     fields = migration.structured_rule(rule, first, start_time, "", today)
     series = EventSeries(start_time=start_time, **fields)
+    local_rule = rule.removesuffix("Z")  # the migration reads a UTC end as local time
     old = [
         moment
-        for moment in rrulestr(rule, dtstart=datetime.combine(first, start_time))[:100]
+        for moment in rrulestr(local_rule, dtstart=datetime.combine(first, start_time))[:100]
         if moment.date() >= today
     ]
     new = [
