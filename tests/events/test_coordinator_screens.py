@@ -362,3 +362,23 @@ def test_the_coordinator_log_ignores_a_garbled_event_filter(client, coordinator)
     client.force_login(coordinator)
     for value in ("x", "99999999999999999999999", "\u00b2"):
         assert client.get(reverse("events_coordinator_log"), {"event": value}).status_code == 200
+
+
+def test_the_series_list_says_how_each_series_repeats(client, coordinator, make_series):
+    from datetime import date
+
+    from events.models import weekday_mask
+
+    make_series(first_date=date(2027, 3, 2), weekdays=weekday_mask([1]), occurrences=1)
+    make_series(
+        title="Fortnightly",
+        first_date=date(2027, 3, 1),
+        weekdays=weekday_mask([0, 3]),
+        every_weeks=2,
+        occurrences=None,
+        repeat_until=date(2027, 3, 31),
+    )
+    client.force_login(coordinator)
+    page = client.get(reverse("events_series:index")).content.decode()
+    assert "Tuesday · weekly · 1 date" in page
+    assert "Monday, Thursday · every 2 weeks · until March 31, 2027" in page
