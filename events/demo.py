@@ -6,7 +6,14 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from events import services
-from events.models import Event, EventKind, EventSeries, LocationKind, SeriesMode
+from events.models import (
+    Event,
+    EventKind,
+    EventSeries,
+    LocationKind,
+    SeriesMode,
+    weekday_mask,
+)
 from portal.models import User
 
 DROP_IN_TITLE = "Tuesday multi-family group (drop-in)"
@@ -55,7 +62,8 @@ def seed_events(log):
         first_date=tuesday,
         start_time=six_pm,
         duration_minutes=90,
-        rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=8",
+        weekdays=weekday_mask([1]),  # Tuesdays
+        occurrences=8,
     )
     log(f"{'created' if created else 'kept'} series {series.title}")
     thursday, _ = _next_weekday(3, time(18, 0))
@@ -71,7 +79,8 @@ def seed_events(log):
         first_date=thursday,
         start_time=time(18, 0),
         duration_minutes=75,
-        rrule="FREQ=WEEKLY;BYDAY=TH;COUNT=6",
+        weekdays=weekday_mask([3]),  # Thursdays
+        occurrences=6,
     )
     log(f"{'created' if created else 'kept'} series {cohort.title}")
 

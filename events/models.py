@@ -14,9 +14,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
@@ -66,6 +70,31 @@ EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 LATEST = datetime(2101, 1, 1, tzinfo=UTC)  # exclusive
 RRULE_PARTS = {"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYSETPOS", "WKST"}
 RRULE_FREQUENCIES = {"DAILY", "WEEKLY", "MONTHLY"}
+MAX_SERIES_DATES = 100
+MAX_EVERY_WEEKS = 4
+MAX_DESCRIPTION = 10_000
+MAX_AUTO_PROMOTE_UNTIL = timedelta(days=7)
+# Weekdays as dateutil numbers them (Monday 0), stored as a bit mask (Monday 1, ... Sunday 64).
+WEEKDAY_CHOICES = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+ALL_WEEKDAYS = 0b1111111
+
+
+def weekday_mask(days):
+    """The bit mask stored for weekday numbers (Monday 0)."""
+    return sum(1 << int(day) for day in set(days))
+
+
+def weekdays_of(mask):
+    """Weekday numbers (Monday 0) in a stored bit mask."""
+    return [day for day in range(7) if mask & (1 << day)]
 
 
 def validate_date_in_range(value):
@@ -78,7 +107,9 @@ def validate_date_in_range(value):
 
 
 def validate_rrule(value):
-    """An RFC 5545 RRULE that ends (COUNT or UNTIL), repeats daily, weekly or monthly
+    """(Migration 0001 to 0005 only: series now repeat from structured fields.)
+
+    An RFC 5545 RRULE that ends (COUNT or UNTIL), repeats daily, weekly or monthly
     (INTERVAL 1–52), holds nothing but rule parts (no DTSTART or other lines), and yields
     at most 100 dates."""
     from dateutil.rrule import rrulestr
@@ -115,14 +146,19 @@ def validate_rrule(value):
 
 
 def validate_exception_dates(value):
+    """Dates like 2026-12-24, one per line, each between 2000 and 2100, at most 100."""
     from datetime import date
 
-    for line in value.split():
+    lines = value.split()
+    if len(lines) > MAX_SERIES_DATES:
+        raise ValidationError(_("At most %(max)s dates to skip."), params={"max": MAX_SERIES_DATES})
+    for line in lines:
         try:
-            date.fromisoformat(line)
-        except ValueError as error:
+            validate_date_in_range(date.fromisoformat(line))
+        except (ValueError, ValidationError) as error:
             raise ValidationError(
-                _("“%(value)s” is not a date like 2026-12-24."), params={"value": line}
+                _("“%(value)s” is not a date like 2026-12-24 (between 2000 and 2100)."),
+                params={"value": line[:20]},
             ) from error
 
 
@@ -135,7 +171,7 @@ class EventDetails(models.Model):
         help_text=_("Shown on the site only. Emails and calendars use a generic name."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=MAX_DESCRIPTION)
     location_kind = models.CharField(
         _("where"), max_length=10, choices=LocationKind.choices, default=LocationKind.IN_PERSON
     )
@@ -192,15 +228,36 @@ class EventSeries(EventDetails):
         default=90,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_DURATION_MINUTES)],
     )
-    rrule = models.CharField(
-        _("recurrence rule"),
-        max_length=300,
-        validators=[validate_rrule],
-        help_text=_("RFC 5545, e.g. FREQ=WEEKLY;BYDAY=TU;COUNT=8 (weekly on Tuesdays, 8 times)."),
+    # Recurrence from structured fields (the server builds the rule with dateutil):
+    # weekly on these weekdays, every N weeks, N times or until a date.
+    weekdays = models.PositiveSmallIntegerField(
+        _("weekdays"),
+        validators=[MinValueValidator(1), MaxValueValidator(ALL_WEEKDAYS)],
+        help_text=_("Days of the week the group meets."),
+    )
+    every_weeks = models.PositiveSmallIntegerField(
+        _("every … weeks"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_EVERY_WEEKS)],
+        help_text=_("1: every week; 2: every other week."),
+    )
+    occurrences = models.PositiveSmallIntegerField(
+        _("number of dates"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SERIES_DATES)],
+        help_text=_("Give the number of dates or the last date."),
+    )
+    repeat_until = models.DateField(
+        _("last date"),
+        null=True,
+        blank=True,
+        validators=[validate_date_in_range],
     )
     exception_dates = models.TextField(
         _("dates to skip"),
         blank=True,
+        max_length=MAX_SERIES_DATES * 11,
         validators=[validate_exception_dates],
         help_text=_("One date per line, e.g. 2026-12-22."),
     )
@@ -230,10 +287,64 @@ class EventSeries(EventDetails):
                 ),
                 name="events_series_sizes_bounded",
             ),
+            models.CheckConstraint(
+                condition=Q(first_date__gte=EARLIEST.date(), first_date__lt=LATEST.date())
+                & (Q(repeat_until__isnull=True) | Q(repeat_until__lt=LATEST.date())),
+                name="events_series_dates_bounded",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekdays__gte=1, weekdays__lte=ALL_WEEKDAYS)
+                & Q(every_weeks__gte=1, every_weeks__lte=MAX_EVERY_WEEKS),
+                name="events_series_weekly_rule_bounded",
+            ),
+            # The rule ends: a number of dates (1-100) or a last date, not both. (Each
+            # branch says "is not null" too: a check that comes out NULL passes.)
+            models.CheckConstraint(
+                condition=Q(
+                    occurrences__isnull=False,
+                    occurrences__gte=1,
+                    occurrences__lte=MAX_SERIES_DATES,
+                    repeat_until__isnull=True,
+                )
+                | Q(
+                    occurrences__isnull=True,
+                    repeat_until__isnull=False,
+                    repeat_until__gte=models.F("first_date"),
+                ),
+                name="events_series_rule_ends",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("description"), MAX_DESCRIPTION)
+                & LessThanOrEqual(Length("exception_dates"), MAX_SERIES_DATES * 11),
+                name="events_series_text_bounded",
+            ),
         ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def weekday_list(self):
+        return weekdays_of(self.weekdays or 0)
+
+    def recurrence_summary(self):
+        """ "Tuesday, Thursday · every 2 weeks · 8 dates", for the listing."""
+        names = dict(WEEKDAY_CHOICES)
+        days = ", ".join(str(names[day]) for day in self.weekday_list)
+        every = (
+            _("every %(n)s weeks") % {"n": self.every_weeks}
+            if self.every_weeks > 1
+            else _("weekly")
+        )
+        if self.occurrences:
+            end = ngettext("%(n)s date", "%(n)s dates", self.occurrences) % {"n": self.occurrences}
+        elif self.repeat_until:
+            end = _("until %(date)s") % {"date": date_format(self.repeat_until, "DATE_FORMAT")}
+        else:
+            end = ""
+        return " · ".join(part for part in (days, str(every), str(end)) if part)
+
+    recurrence_summary.short_description = _("repeats")
 
     @property
     def skipped_dates(self):
@@ -279,7 +390,11 @@ class Event(EventDetails):
     auto_promote_until = models.DurationField(
         _("stop automatic waitlist promotion before the start"),
         default=timedelta(hours=2),
-        help_text=_("Later, coordinators promote by hand from the roster."),
+        help_text=_(
+            "Later, coordinators promote by hand from the roster. At most 7 days, "
+            "e.g. 02:00:00 for two hours."
+        ),
+        validators=[MinValueValidator(timedelta(0)), MaxValueValidator(MAX_AUTO_PROMOTE_UNTIL)],
     )
     status = models.CharField(
         _("status"), max_length=10, choices=EventStatus.choices, default=EventStatus.SCHEDULED
@@ -325,14 +440,31 @@ class Event(EventDetails):
                 | Q(registration_closes_at__gt=models.F("registration_opens_at")),
                 name="events_event_window_ordered",
             ),
+            models.CheckConstraint(
+                condition=Q(
+                    auto_promote_until__gte=timedelta(0),
+                    auto_promote_until__lte=MAX_AUTO_PROMOTE_UNTIL,
+                )
+                & LessThanOrEqual(Length("description"), MAX_DESCRIPTION),
+                name="events_event_promotion_and_text_bounded",
+            ),
         ]
         indexes = [models.Index(fields=["status", "starts_at"])]
 
     def __str__(self):
-        return f"{self.title} ({timezone.localtime(self.starts_at):%Y-%m-%d %H:%M})"
+        return f"{self.title} ({self.local_when})"
 
     def get_absolute_url(self):
         return reverse("events:detail", args=[self.pk])
+
+    @property
+    def local_when(self):
+        """The start in the portal's zone, in the reader's language and its date format:
+        "Tue Dec. 8, 2026, 6 p.m." (English), "mar 8 de diciembre de 2026 a las 18:00"."""
+        if self.starts_at is None:  # an event not yet saved
+            return ""
+        local = timezone.localtime(self.starts_at)
+        return f"{date_format(local, 'D')} {date_format(local, 'DATETIME_FORMAT')}"
 
     @property
     def is_virtual(self):
@@ -427,6 +559,10 @@ class Registration(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(party_size__gte=1), name="events_registration_party_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(party_size__lte=MAX_PARTY_SIZE),
+                name="events_registration_party_bounded",
             ),
             models.CheckConstraint(
                 condition=Q(attended_people__isnull=True)

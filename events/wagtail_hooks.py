@@ -1,20 +1,21 @@
-"""Coordinator screens in Wagtail admin: events, series, and each event's roster.
+"""Coordinator screens in Wagtail admin: events, series, each event's roster
+(``events.roster_admin``), the coordinator log and the dashboard panel.
 
 Capacity, status, attendance, promotions and moves go through ``events.services``, the
-same rules the public site uses. Rosters (names, needs, attendance) need the
-``events.view_roster`` permission: Care coordinators and superusers only.
+same rules the public site uses, with the coordinator as the actor. Rosters (names,
+needs, attendance) need the ``events.view_roster`` permission: Care coordinators and
+superusers only.
 """
 
-import csv
+from datetime import datetime, timedelta
+from itertools import islice
+from zoneinfo import ZoneInfo
 
 import django_filters
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef
+from django import forms
+from django.conf import settings
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Value, When
 from django.forms import modelform_factory
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -23,20 +24,29 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.log_actions import log
 
-from events import services
+from events import roster_admin, services
+from events.dashboard_panel import CoordinatorPanel
 from events.models import (
-    SEAT_HOLDING,
+    EARLIEST,
+    LATEST,
+    MAX_DURATION_MINUTES,
+    MAX_EVERY_WEEKS,
+    MAX_SERIES_DATES,
+    WEEKDAY_CHOICES,
     Event,
     EventKind,
     EventSeries,
     EventStatus,
     Registration,
     RegistrationStatus,
+    weekday_mask,
+    weekdays_of,
 )
 
 EVENT_FIELDS = [
@@ -68,6 +78,16 @@ class EventAdminForm(WagtailAdminModelForm):
         if self.instance.pk:
             for name in SERVICE_FIELDS:
                 self.fields.pop(name, None)
+
+    def clean(self):
+        data = super().clean()
+        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
+        if starts_at and ends_at:
+            if ends_at <= starts_at:
+                self.add_error("ends_at", _("The end must be after the start."))
+            elif ends_at - starts_at > timedelta(minutes=MAX_DURATION_MINUTES):
+                self.add_error("ends_at", _("A session lasts at most 12 hours."))
+        return data
 
 
 class EventFilterSet(WagtailFilterSet):
@@ -123,40 +143,181 @@ class EventEditView(generic.EditView):
         return event
 
 
+def _local_naive(value):
+    return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+
+
+class EventIndexView(generic.IndexView):
+    # Exported times in the portal's zone (Wagtail's default writes XLSX times in UTC).
+    custom_value_preprocess = generic.IndexView.custom_value_preprocess | {
+        datetime: {
+            generic.IndexView.FORMAT_CSV: lambda value: f"{_local_naive(value):%Y-%m-%d %H:%M}",
+            generic.IndexView.FORMAT_XLSX: _local_naive,
+        }
+    }
+
+    def get_filename(self):
+        """The list export's name: "events-2026-12-03" (the day it was taken)."""
+        return f"events-{timezone.localdate():%Y-%m-%d}"
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = super().preprocess_field_value(field, value, export_format)
+        return roster_admin.csv_safe(value) if isinstance(value, str) else value
+
+    def order_queryset(self, queryset):
+        """Unless a column is chosen: the next session first, then the later ones, then
+        past sessions, the most recent first."""
+        if self.is_explicitly_ordered:
+            return super().order_queryset(queryset)
+        now = timezone.now()
+        return queryset.annotate(
+            _past=Case(
+                When(ends_at__lte=now, then=Value(1)), default=Value(0), output_field=IntegerField()
+            ),
+            _upcoming_start=Case(When(ends_at__gt=now, then=F("starts_at"))),
+            _past_start=Case(When(ends_at__lte=now, then=F("starts_at"))),
+        ).order_by("_past", F("_upcoming_start").asc(), F("_past_start").desc(), "pk")
+
+
+def local_start(event):
+    return event.local_when
+
+
 class EventViewSet(ModelViewSet):
     model = Event
     icon = "date"
     menu_label = gettext_lazy("Events")
     form_fields = EVENT_FIELDS
     edit_view_class = EventEditView
+    index_view_class = EventIndexView
     copy_view_enabled = False
     filterset_class = EventFilterSet
     list_display = [
         "title",
         "kind",
-        "starts_at",
+        Column(
+            "starts_at", label=gettext_lazy("starts"), accessor=local_start, sort_key="starts_at"
+        ),
         "status",
         Column("roster", label=gettext_lazy("Roster"), accessor=roster_link),
     ]
     search_fields = ["title"]
-    ordering = ["-starts_at"]
+    # "Download CSV / XLSX" on the list (the filtered sessions; no family data).
+    list_export = [
+        "title",
+        "get_kind_display",
+        "starts_at",
+        "ends_at",
+        "get_status_display",
+        "capacity_people",
+    ]
+    export_headings = {
+        "get_kind_display": gettext_lazy("kind"),
+        "get_status_display": gettext_lazy("status"),
+    }
 
     def get_form_class(self, for_update=False):
         # Wagtail's admin form gives date pickers and https-assuming URL fields.
         return modelform_factory(Event, form=EventAdminForm, fields=EVENT_FIELDS)
 
 
+class SeriesAdminForm(WagtailAdminModelForm):
+    """A series repeats weekly on chosen weekdays, every 1 to 4 weeks, a number of times
+    or until a last date; the server builds the rule (``services.series_rule``)."""
+
+    weekdays = forms.TypedMultipleChoiceField(
+        label=gettext_lazy("On"),
+        choices=WEEKDAY_CHOICES,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("The days of the week the group meets."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.instance.weekdays:
+            self.initial["weekdays"] = weekdays_of(self.instance.weekdays)
+
+    def clean_weekdays(self):
+        return weekday_mask(self.cleaned_data["weekdays"])
+
+    def clean(self):
+        data = super().clean()
+        occurrences, until = data.get("occurrences"), data.get("repeat_until")
+        if "occurrences" in data and "repeat_until" in data:
+            if occurrences is None and until is None:
+                self.add_error(
+                    "occurrences",
+                    _("Give the number of dates or the last date: the series must end."),
+                )
+            elif occurrences is not None and until is not None:
+                self.add_error(
+                    "repeat_until", _("Give the number of dates or the last date, not both.")
+                )
+        first_date = data.get("first_date")
+        if until and first_date and until < first_date:
+            self.add_error("repeat_until", _("The last date must be on or after the first date."))
+        if not self.errors and self._rule_in_bounds(data):
+            self._check_dates(data)
+        return data
+
+    @staticmethod
+    def _rule_in_bounds(data):
+        """Whether the rule's parts are there and within their bounds (the model's
+        validators report those that are not), so its dates can be computed."""
+        occurrences, until = data.get("occurrences"), data.get("repeat_until")
+        years = (EARLIEST.date(), LATEST.date())
+        return (
+            data.get("first_date") is not None
+            and years[0] <= data["first_date"] < years[1]
+            and (until is None or years[0] <= until < years[1])
+            and data.get("start_time") is not None
+            and data.get("weekdays")
+            and 1 <= (data.get("duration_minutes") or 0) <= MAX_DURATION_MINUTES
+            and 1 <= (data.get("every_weeks") or 0) <= MAX_EVERY_WEEKS
+            and (occurrences is None) != (until is None)
+            and (occurrences is None or 1 <= occurrences <= MAX_SERIES_DATES)
+        )
+
+    def _check_dates(self, data):
+        """The rule's dates: at least one, at most 100, all before 2101."""
+        probe = EventSeries(
+            first_date=data["first_date"],
+            start_time=data["start_time"],
+            weekdays=data["weekdays"],
+            every_weeks=data["every_weeks"],
+            occurrences=data.get("occurrences"),
+            repeat_until=data.get("repeat_until"),
+        )
+        dates = list(islice(services.series_rule(probe), MAX_SERIES_DATES + 1))
+        ending = "occurrences" if data.get("occurrences") else "repeat_until"
+        if not dates:
+            self.add_error("weekdays", _("These days give no date before the last date."))
+        elif len(dates) > MAX_SERIES_DATES:
+            self.add_error(
+                ending,
+                _("A series has at most %(max)s dates: choose an earlier last date.")
+                % {"max": MAX_SERIES_DATES},
+            )
+        else:
+            last_end = datetime.combine(dates[-1].date(), data["start_time"]) + timedelta(
+                minutes=data["duration_minutes"]
+            )
+            if last_end.replace(tzinfo=ZoneInfo(settings.TIME_ZONE)) >= LATEST:
+                self.add_error(ending, _("Every date must be before 2101."))
+
+
 class SeriesCreateView(generic.CreateView):
     def save_instance(self):
         series = super().save_instance()
-        services.sync_series(series)
+        services.sync_series(series, actor=self.request.user)
         return series
 
 
 class SeriesEditView(generic.EditView):
     def save_instance(self):
         series = super().save_instance()
-        services.sync_series(series)
+        services.sync_series(series, actor=self.request.user)
         return series
 
 
@@ -175,7 +336,10 @@ class EventSeriesViewSet(ModelViewSet):
         "first_date",
         "start_time",
         "duration_minutes",
-        "rrule",
+        "weekdays",
+        "every_weeks",
+        "occurrences",
+        "repeat_until",
         "exception_dates",
         "location_kind",
         "site",
@@ -186,10 +350,10 @@ class EventSeriesViewSet(ModelViewSet):
         "max_party_size",
         "lecture",
     ]
-    list_display = ["title", "kind", "mode", "first_date", "rrule"]
+    list_display = ["title", "kind", "mode", "first_date", "recurrence_summary"]
 
     def get_form_class(self, for_update=False):
-        return modelform_factory(EventSeries, form=WagtailAdminModelForm, fields=self.form_fields)
+        return modelform_factory(EventSeries, form=SeriesAdminForm, fields=self.form_fields)
 
     list_filter = ["kind", "mode"]
     search_fields = ["title"]
@@ -207,162 +371,35 @@ def register_events_viewsets():
     return EventsGroup()
 
 
-# --- roster ---------------------------------------------------------------------------
+@hooks.register("construct_homepage_panels")
+def add_coordinator_panel(request, panels):
+    if request.user.has_perm("events.view_roster"):
+        panels.append(CoordinatorPanel())
 
 
-def _require_roster_permission(request):
-    if not request.user.has_perm("events.view_roster"):
-        raise PermissionDenied
+class CoordinatorLogMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("events.view_roster")
 
 
-def _registrations(event):
-    return (
-        Registration.objects.filter(event=event)
-        .select_related("user__profile")
-        .order_by("created_at", "pk")
+@hooks.register("register_reports_menu_item")
+def register_coordinator_log_menu_item():
+    return CoordinatorLogMenuItem(
+        gettext_lazy("Coordinator log"),
+        reverse("events_coordinator_log"),
+        name="coordinator-log",
+        icon_name="history",
+        order=660,
     )
-
-
-def _whole_number(text, *, digits):
-    """``text`` as a non-negative int, or None. ASCII digits only ("²".isdigit() is true
-    but int() refuses it) and at most ``digits`` of them, so the database column holds it."""
-    if text.isascii() and text.isdigit() and len(text) <= digits:
-        return int(text)
-    return None
-
-
-# Ids are 64-bit; counts and capacities are 32-bit columns.
-ID_DIGITS, COUNT_DIGITS = 18, 9
-
-
-def _handle_roster_action(request, event):
-    action = request.POST.get("action", "")
-    registration = None
-    registration_id = _whole_number(request.POST.get("registration", ""), digits=ID_DIGITS)
-    if registration_id is not None:
-        registration = get_object_or_404(Registration, pk=registration_id, event=event)
-    try:
-        if action == "attendance" and registration:
-            people = _whole_number(request.POST.get("attended_people", ""), digits=COUNT_DIGITS)
-            if people is None:
-                raise services.SignupError(_("Enter how many people came."))
-            services.mark_attendance(registration, attended_people=people)
-        elif action == "promote" and registration:
-            services.promote_by_hand(registration)
-        elif action == "cancel_registration" and registration:
-            services.cancel_registration(registration, by_family=False)
-        elif action == "move" and registration:
-            target_id = _whole_number(request.POST.get("to_event", ""), digits=ID_DIGITS)
-            if target_id is None:
-                raise services.SignupError(_("Choose a date to move the family to."))
-            target = get_object_or_404(Event, pk=target_id)
-            services.move_registration(registration, target)
-        elif action == "capacity":
-            people = _whole_number(request.POST.get("capacity_people", ""), digits=COUNT_DIGITS)
-            families_text = request.POST.get("capacity_families", "")
-            families = _whole_number(families_text, digits=COUNT_DIGITS)
-            if people is None or (families_text and families is None):
-                raise services.SignupError(_("Capacity must be a whole number."))
-            services.change_capacity(event, people=people, families=families)
-        elif action == "cancel_event":
-            services.cancel_event(event, notice=request.POST.get("notice", "")[:1000])
-        else:
-            raise services.SignupError(_("Unknown action."))
-    except services.SignupError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Saved."))
-
-
-def roster(request, pk):
-    """Confirmed, waitlisted in order, cancelled, and attendance for one event."""
-    _require_roster_permission(request)
-    event = get_object_or_404(Event, pk=pk)
-    if request.method == "POST":
-        _handle_roster_action(request, event)
-        return redirect("events_roster", pk=event.pk)
-    registrations = list(_registrations(event))
-    waitlisted = sorted(
-        (r for r in registrations if r.status == RegistrationStatus.WAITLISTED),
-        key=lambda r: (r.queued_at, r.pk),
-    )
-    used = services.occupancy(event)
-    other_dates = Event.objects.filter(
-        status=EventStatus.SCHEDULED, starts_at__gt=timezone.now(), kind=event.kind
-    ).exclude(pk=event.pk)[:50]
-    return TemplateResponse(
-        request,
-        "events/admin/roster.html",
-        {
-            "event": event,
-            "confirmed": [r for r in registrations if r.status in SEAT_HOLDING],
-            "waitlisted": waitlisted,
-            "cancelled": [r for r in registrations if r.status == RegistrationStatus.CANCELLED],
-            "occupancy": used,
-            "people_left": used.people_left(event),
-            "other_dates": other_dates,
-            "header_title": _("Roster: %(event)s") % {"event": event},
-        },
-    )
-
-
-def roster_csv(request, pk):
-    _require_roster_permission(request)
-    event = get_object_or_404(Event, pk=pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="roster-event-{event.pk}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            _("Status"),
-            _("Display name"),
-            _("Email"),
-            _("People"),
-            _("First names"),
-            _("Interpreter"),
-            _("Accessibility needs"),
-            _("Other needs"),
-            _("People who came"),
-            _("Signed up"),
-        ]
-    )
-    for registration in _registrations(event):
-        profile = getattr(registration.user, "profile", None) if registration.user else None
-        writer.writerow(
-            [
-                _csv_safe(value)
-                for value in (
-                    registration.get_status_display(),
-                    profile.display_name if profile else "",
-                    registration.user.email if registration.user else "",
-                    registration.party_size,
-                    registration.attendee_names,
-                    registration.get_interpreter_display() if registration.interpreter else "",
-                    registration.accessibility_needs,
-                    registration.other_needs,
-                    "" if registration.attended_people is None else registration.attended_people,
-                    timezone.localtime(registration.created_at).isoformat(timespec="minutes"),
-                )
-            ]
-        )
-    return response
-
-
-# What makes a spreadsheet program read a cell as a formula: the ASCII signs, the
-# full-width forms some spreadsheet locales convert to them, and leading control
-# characters (OWASP, "CSV Injection").
-_FORMULA_STARTS = frozenset("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20")
-
-
-def _csv_safe(value):
-    """Keep spreadsheet programs from running family-typed text as a formula."""
-    text = str(value)
-    return "'" + text if text.lstrip(" ")[:1] in _FORMULA_STARTS else text
 
 
 @hooks.register("register_admin_urls")
 def register_roster_urls():
+    export = roster_admin.RosterExportView.as_view()
     return [
-        path("events/roster/<int:pk>/", roster, name="events_roster"),
-        path("events/roster/<int:pk>/export.csv", roster_csv, name="events_roster_csv"),
+        path("events/roster/<int:pk>/", roster_admin.roster, name="events_roster"),
+        path("events/roster/<int:pk>/export/", export, name="events_roster_export"),
+        # The address before the XLSX export: CSV, for bookmarks and scripts.
+        path("events/roster/<int:pk>/export.csv", export, name="events_roster_csv"),
+        path("events/log/", roster_admin.coordinator_log, name="events_coordinator_log"),
     ]

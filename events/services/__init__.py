@@ -2,7 +2,8 @@
 
 One module per actor: ``registrations`` (families), ``coordinators``, ``series``,
 ``reminders``, ``family_data`` (calendar feed, privacy); ``seats`` holds the shared
-counting, locking and waitlist rule.
+counting, locking and waitlist rule, ``audit`` the record of every coordinator action
+(with its actor, in the action's transaction).
 
 Each function runs in one transaction and locks the event rows it decides on
 (``select_for_update``; several events always in primary-key order, so two operations
@@ -70,6 +71,7 @@ from events.services.series import (
     enrol_in_cohort,
     register_for_remaining_dates,
     series_occurrences,
+    series_rule,
     sync_series,
 )
 
@@ -109,6 +111,7 @@ __all__ = [
     "enrol_in_cohort",
     "register_for_remaining_dates",
     "series_occurrences",
+    "series_rule",
     "sync_series",
     "send_due_reminders",
     "calendar_feed_for",

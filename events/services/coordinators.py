@@ -9,12 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from events import notifications
 from events.models import (
     ACTIVE,
+    MAX_CAPACITY_FAMILIES,
+    MAX_CAPACITY_PEOPLE,
     SEAT_HOLDING,
     EventStatus,
     Registration,
     RegistrationStatus,
     ReminderSent,
 )
+from events.services import audit
 from events.services.seats import (
     AlreadyRegistered,
     Needs,
@@ -30,27 +33,46 @@ from events.services.seats import (
 )
 
 
-def change_capacity(event, *, people, families=None, now=None):
+def change_capacity(event, *, people, families=None, actor=None, now=None):
     """Set the capacity. Raising it promotes waiting parties (as a coordinator's hand
     promotion, so also close to the start); lowering it never cancels a confirmed family,
     it only stops new confirmations until enough seats are free.
+
+    Guarantees: 1 to 1,000 people and 1 to 500 families (``SignupError`` otherwise, the
+    database holds the same bounds); the change and the parties it promoted are logged
+    with ``actor`` in the audit trail.
     """
     if people < 1 or (families is not None and families < 1):
         raise SignupError(_("Capacity must be at least 1."))
+    if people > MAX_CAPACITY_PEOPLE or (families is not None and families > MAX_CAPACITY_FAMILIES):
+        raise SignupError(
+            _("At most %(people)s people and %(families)s families.")
+            % {"people": MAX_CAPACITY_PEOPLE, "families": MAX_CAPACITY_FAMILIES}
+        )
     now = now or timezone.now()
     with transaction.atomic():
         event = lock_event(event.pk)
+        before = (event.capacity_people, event.capacity_families)
         event.capacity_people = people
         event.capacity_families = families
         event.save(update_fields=["capacity_people", "capacity_families", "updated_at"])
-        promote_fitting(event, now, by_hand=True)
+        promoted = promote_fitting(event, now, by_hand=True)
+        audit.record_coordinator_action(
+            actor,
+            audit.CAPACITY,
+            event.pk,
+            people=[before[0], people],
+            families=[before[1], families],
+            promoted=[registration.pk for registration in promoted],
+        )
     return event
 
 
-def cancel_event(event, *, notice=""):
+def cancel_event(event, *, notice="", actor=None):
     """Cancel the session: every active registration is cancelled (marked
     ``cancelled_with_session``, so the family keeps seeing it as cancelled) and every
-    family is emailed (with the coordinator's ``notice``). Cancelling twice is harmless."""
+    family is emailed (with the coordinator's ``notice``). Cancelling twice is harmless.
+    The cancellation is logged with ``actor`` (and the notice) in the audit trail."""
     with transaction.atomic():
         event = lock_event(event.pk)
         if event.status == EventStatus.CANCELLED:
@@ -75,6 +97,13 @@ def cancel_event(event, *, notice=""):
                 notice=notice,
                 events_url=notifications.site_url("/events/"),
             )
+        audit.record_coordinator_action(
+            actor,
+            audit.CANCEL_EVENT,
+            event.pk,
+            reason=notice,
+            registrations=[registration.pk for registration in registrations],
+        )
     return event
 
 
@@ -121,36 +150,49 @@ def event_details_changed(event, previous):
     return len(registrations)
 
 
-def mark_attendance(registration, *, attended_people):
+def mark_attendance(registration, *, attended_people, actor=None, now=None):
     """Record how many of the party came (0 marks a no-show).
 
-    Guarantees: only confirmed (or already marked) registrations; never more than the
-    party (also a database check).
+    Guarantees: only from the start of the session (``SignupError`` before); only
+    confirmed (or already marked) registrations; never more than the party (also a
+    database check); logged with ``actor`` in the audit trail.
     """
+    now = now or timezone.now()
     with transaction.atomic():
-        lock_event(registration.event_id)
+        event = lock_event(registration.event_id)
         registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if now < event.starts_at:
+            raise SignupError(_("Attendance can be marked from the start of the session."))
         if registration.status not in SEAT_HOLDING:
             raise SignupError(_("Only confirmed families can be marked as attended."))
         if attended_people < 0 or attended_people > registration.party_size:
             raise SignupError(
                 _("Between 0 and %(size)s people.") % {"size": registration.party_size}
             )
+        previous = registration.attended_people
         registration.attended_people = attended_people
         registration.status = (
             RegistrationStatus.ATTENDED if attended_people else RegistrationStatus.NO_SHOW
         )
         registration.save(update_fields=["attended_people", "status", "updated_at"])
+        audit.record_coordinator_action(
+            actor,
+            audit.ATTENDANCE,
+            event.pk,
+            registration=registration,
+            attended_people=[previous, attended_people],
+        )
     return registration
 
 
-def move_registration(registration, to_event, *, now=None):
+def move_registration(registration, to_event, *, actor=None, now=None):
     """Move a family to another date: confirmed there if the party fits, else waitlisted
     (behind those already waiting); the old seat goes to the old date's waitlist.
 
     Guarantees: both events locked in primary-key order; no overbooking on either; the
     family is emailed; ``AlreadyRegistered`` when the family already has that date;
-    ``PartyTooLarge`` when the party is larger than that date allows.
+    ``PartyTooLarge`` when the party is larger than that date allows (the family keeps
+    its seat); logged with ``actor`` in the audit trail of the old date.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -183,6 +225,15 @@ def move_registration(registration, to_event, *, now=None):
             previous_when=notifications.when(source),
             position=waitlist_position(moved),
         )
-        if was_holding_seats:
-            promote_fitting(source, now)
+        promoted = promote_fitting(source, now) if was_holding_seats else []
+        audit.record_coordinator_action(
+            actor,
+            audit.MOVE,
+            source.pk,
+            registration=moved,
+            moved_from=registration.pk,
+            to_event=target.pk,
+            status=moved.status,
+            promoted=[other.pk for other in promoted],
+        )
     return moved

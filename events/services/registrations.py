@@ -10,6 +10,7 @@ from events.models import (
     Registration,
     RegistrationStatus,
 )
+from events.services import audit
 from events.services.seats import (
     NO_NEEDS,
     NotEnoughSeats,
@@ -64,11 +65,12 @@ def promote_waitlist(event, *, by_hand=False, now=None):
         return promote_fitting(locked, now or timezone.now(), by_hand=by_hand)
 
 
-def promote_by_hand(registration, *, now=None):
+def promote_by_hand(registration, *, actor=None, now=None):
     """A coordinator confirms one waiting party, even close to the start.
 
     Guarantees: only when the party fits (no overbooking, ever; raise the capacity
-    first to make room); ``NotEnoughSeats`` otherwise.
+    first to make room); ``NotEnoughSeats`` otherwise; logged with ``actor`` in the
+    audit trail.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -82,15 +84,19 @@ def promote_by_hand(registration, *, now=None):
         registration.queued_at = None
         registration.save(update_fields=["status", "queued_at", "updated_at"])
         notifications.notify(registration, "promoted")
+        audit.record_coordinator_action(
+            actor, audit.PROMOTE, event.pk, registration=registration, by_hand=True
+        )
     return registration
 
 
-def cancel_registration(registration, *, by_family=True, now=None, notify=True):
+def cancel_registration(registration, *, by_family=True, actor=None, now=None, notify=True):
     """Cancel a party's sign-up and give its seats to waiting parties.
 
     Guarantees: families may cancel up to the start (``RegistrationClosed`` after);
     cancelling twice is harmless; freed seats are offered by the fairness policy in the
-    same transaction.
+    same transaction. A coordinator's cancellation (``actor`` given) is logged in the
+    audit trail.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -108,8 +114,15 @@ def cancel_registration(registration, *, by_family=True, now=None, notify=True):
         registration.save(update_fields=["status", "queued_at", "updated_at"])
         if notify:
             notifications.notify(registration, "cancelled")
-        if was_holding_seats:
-            promote_fitting(event, now)
+        promoted = promote_fitting(event, now) if was_holding_seats else []
+        if actor is not None:
+            audit.record_coordinator_action(
+                actor,
+                audit.CANCEL_REGISTRATION,
+                event.pk,
+                registration=registration,
+                promoted=[other.pk for other in promoted],
+            )
     return registration
 
 

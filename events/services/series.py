@@ -1,10 +1,11 @@
 """Recurring series: dates from the rule, cohort enrolment, drop-in sign-up for all."""
 
 import copy
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from itertools import islice
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
+from dateutil.rrule import WEEKLY, rrule
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from events import notifications
 from events.models import (
     ACTIVE,
+    MAX_SERIES_DATES,
     Event,
     EventSeries,
     EventStatus,
@@ -36,23 +38,37 @@ from events.services.seats import (
 )
 
 
+def series_rule(series):
+    """The series' dateutil rule, in local wall-clock time: weekly on its weekdays, every
+    ``every_weeks`` weeks, ``occurrences`` times or until ``repeat_until``. Built here
+    from the structured fields, never parsed from text a coordinator typed."""
+    start = datetime.combine(series.first_date, series.start_time)
+    ending = (
+        {"count": series.occurrences}
+        if series.occurrences
+        else {"until": datetime.combine(series.repeat_until, time.max)}
+    )
+    return rrule(
+        WEEKLY,
+        dtstart=start,
+        interval=series.every_weeks,
+        byweekday=series.weekday_list or None,
+        **ending,
+    )
+
+
 def series_occurrences(series):
-    """The series' start times, aware, from its rule and skipped dates.
+    """The series' start times, aware, from its rule without the skipped dates: at most
+    ``MAX_SERIES_DATES``.
 
     Computed in local wall-clock time and then placed in the zone, so "Tuesday 18:00"
-    stays 18:00 across daylight-saving changes.
+    stays 18:00 across daylight-saving changes. The rule always ends (a count of at most
+    100, or a last date before 2101), so walking it is bounded.
     """
     zone = ZoneInfo(settings.TIME_ZONE)
-    text = series.rrule.strip()
-    if text.upper().startswith("RRULE:"):
-        text = text[6:]
-    start = datetime.combine(series.first_date, series.start_time)
     skipped = series.skipped_dates
-    return [
-        local.replace(tzinfo=zone)
-        for local in rrulestr(text, dtstart=start)[:100]
-        if local.date() not in skipped
-    ]
+    kept = (local for local in series_rule(series) if local.date() not in skipped)
+    return [local.replace(tzinfo=zone) for local in islice(kept, MAX_SERIES_DATES)]
 
 
 def _copy_details(series, event):
@@ -70,7 +86,7 @@ def _copy_details(series, event):
         setattr(event, name, getattr(series, name))
 
 
-def sync_series(series, *, now=None):
+def sync_series(series, *, actor=None, now=None):
     """Make the series' future dates match its rule.
 
     Guarantees: past dates are never touched; a future date without active
@@ -78,7 +94,8 @@ def sync_series(series, *, now=None):
     registrations is kept, or moved to the nearest new date of the rule, or, when the
     rule has fewer dates, cancelled with notice; families of a kept or moved date whose
     time or place changed are emailed once; new dates are created with the series'
-    capacity. Returns ``(created, moved, removed)`` counts.
+    capacity; a date cancelled here is logged with ``actor``. Returns ``(created, moved,
+    removed)`` counts.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -123,7 +140,7 @@ def sync_series(series, *, now=None):
                 keep.append((event, previous))
                 moved += 1
             else:
-                cancel_event(event, notice="")
+                cancel_event(event, notice="", actor=actor)
                 removed += 1
         for event, previous in keep:
             _copy_details(series, event)

@@ -52,10 +52,11 @@ def families(make_family_member):
 @pytest.fixture
 def make_series(db):
     from events import services
-    from events.models import EventSeries, SeriesMode
+    from events.models import EventSeries, SeriesMode, weekday_mask
 
     def make(**fields):
-        first = timezone.localdate() + timedelta(days=1)
+        """Weekly on the first date's weekday, 4 dates, unless told otherwise."""
+        first = fields.get("first_date", timezone.localdate() + timedelta(days=1))
         values = {
             "title": "Family skills series",
             "kind": EventKind.WORKSHOP,
@@ -63,7 +64,8 @@ def make_series(db):
             "first_date": first,
             "start_time": timezone.datetime(2000, 1, 1, 18, 0).time(),
             "duration_minutes": 90,
-            "rrule": "FREQ=WEEKLY;COUNT=4",
+            "weekdays": weekday_mask([first.weekday()]),
+            "occurrences": 4,
             "capacity_people": 6,
             "max_party_size": 4,
         } | fields

@@ -59,21 +59,44 @@ def test_cancelling_a_session_cancels_and_tells_every_family(
 
 def test_attendance_records_the_people_who_came(event, family_member):
     registration = services.register(event, family_member, party_size=3)
-    registration = services.mark_attendance(registration, attended_people=2)
+    registration = services.mark_attendance(registration, attended_people=2, now=event.starts_at)
     assert registration.status == RegistrationStatus.ATTENDED
     assert registration.attended_people == 2
 
 
 def test_zero_people_marks_a_no_show(event, family_member):
     registration = services.register(event, family_member, party_size=3)
-    registration = services.mark_attendance(registration, attended_people=0)
+    registration = services.mark_attendance(registration, attended_people=0, now=event.starts_at)
     assert registration.status == RegistrationStatus.NO_SHOW
 
 
 def test_attendance_above_the_party_is_refused(event, family_member):
     registration = services.register(event, family_member, party_size=2)
     with pytest.raises(services.SignupError):
-        services.mark_attendance(registration, attended_people=3)
+        services.mark_attendance(registration, attended_people=3, now=event.starts_at)
+
+
+def test_attendance_is_refused_before_the_session_starts(event, family_member):
+    registration = services.register(event, family_member, party_size=2)
+    with pytest.raises(services.SignupError, match="from the start"):
+        services.mark_attendance(registration, attended_people=2)
+    registration.refresh_from_db()
+    assert (registration.status, registration.attended_people) == ("confirmed", None)
+
+
+def test_attendance_is_accepted_from_the_first_minute_of_the_session(event, family_member):
+    registration = services.register(event, family_member, party_size=2)
+    marked = services.mark_attendance(registration, attended_people=1, now=event.starts_at)
+    assert marked.status == RegistrationStatus.ATTENDED
+
+
+def test_a_capacity_above_the_bound_is_refused_by_the_service(event):
+    with pytest.raises(services.SignupError):
+        services.change_capacity(event, people=1001)
+    with pytest.raises(services.SignupError):
+        services.change_capacity(event, people=10, families=501)
+    event.refresh_from_db()
+    assert event.capacity_people == 10
 
 
 def test_the_database_refuses_attendance_above_the_party(event, family_member):

@@ -127,3 +127,66 @@ class EventsInChromiumTests(PortalBrowserTestCase):
         page.keyboard.press("Enter")
         page.wait_for_url(self.url("/events/registrations/*/"))
         expect(page.get_by_role("status")).to_contain_text("confirmed for 2 people")
+
+
+class CoordinatorScreensInChromiumTests(PortalBrowserTestCase):
+    """The roster and the dashboard panel as a care coordinator sees them (#20)."""
+
+    def started_session_with_a_family(self):
+        from events.models import Registration, RegistrationStatus
+        from portal import roles
+        from tests.factories import CoordinatorFactory
+
+        start = timezone.now() - timedelta(minutes=10)
+        event = Event.objects.create(
+            title="Tuesday family group",
+            kind=EventKind.THERAPY_GROUP,
+            site="Main clinic",
+            capacity_people=10,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=90),
+        )
+        later = start + timedelta(days=7)
+        Event.objects.create(
+            title="Tuesday family group with a long title that would widen a select",
+            kind=EventKind.THERAPY_GROUP,
+            site="Main clinic",
+            capacity_people=10,
+            starts_at=later,
+            ends_at=later + timedelta(minutes=90),
+        )
+        family = self.create_verified_member("roster@example.test", "Roster Family")
+        Registration.objects.create(
+            event=event, user=family, party_size=2, status=RegistrationStatus.CONFIRMED
+        )
+        return event, CoordinatorFactory(roles=[roles.CARE_COORDINATORS])
+
+    def test_the_move_select_is_no_wider_than_a_few_attendance_boxes(self):
+        event, coordinator = self.started_session_with_a_family()
+        page = self.open_page(viewport={"width": 1280, "height": 900})
+        self.log_in_as(page, coordinator)
+        page.goto(self.url(f"/admin/events/roster/{event.pk}/"))
+        attendance = page.get_by_label("People who came").bounding_box()
+        move = page.get_by_label("Move to").bounding_box()
+        self.assertLessEqual(move["width"], 3.5 * attendance["width"], (move, attendance))
+
+    def test_the_roster_and_the_dashboard_have_no_wcag_violations(self):
+        event, coordinator = self.started_session_with_a_family()
+        page = self.open_page(viewport={"width": 1280, "height": 900})
+        self.log_in_as(page, coordinator)
+
+        def open_roster(page):
+            page.goto(self.url(f"/admin/events/roster/{event.pk}/"))
+            expect(page.get_by_label("People who came")).to_be_visible()
+
+        def open_dashboard(page):
+            page.goto(self.url("/admin/"))
+            expect(page.get_by_text("Groups & events this week")).to_be_visible()
+
+        def open_log(page):
+            page.goto(self.url("/admin/events/log/"))
+            expect(page.locator("main")).to_contain_text("Coordinator log")
+
+        self.assert_pages_pass_audit(
+            page, {"roster": open_roster, "dashboard": open_dashboard, "log": open_log}
+        )

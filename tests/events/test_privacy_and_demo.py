@@ -43,7 +43,7 @@ def test_erasing_an_account_keeps_past_attendance_without_a_name(make_event, fam
     registration = services.register(
         event, family_member, party_size=2, needs=services.Needs(attendee_names="Ana")
     )
-    services.mark_attendance(registration, attended_people=2)
+    services.mark_attendance(registration, attended_people=2, now=start)
     Event.objects.filter(pk=event.pk).update(
         starts_at=timezone.now() - timedelta(days=1),
         ends_at=timezone.now() - timedelta(days=1) + timedelta(hours=1),

@@ -1,15 +1,22 @@
-"""Recurring series: dates from an RRULE, skipped dates, regeneration, cohort and drop-in."""
+"""Recurring series: dates from weekdays and a count or a last date, skipped dates,
+regeneration, cohort and drop-in."""
 
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from events import services
-from events.models import Event, EventSeries, RegistrationStatus, SeriesMode, validate_rrule
+from events.models import (
+    ALL_WEEKDAYS,
+    Event,
+    EventSeries,
+    RegistrationStatus,
+    SeriesMode,
+    weekday_mask,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +31,7 @@ def _starts(series):
 
 
 def test_a_weekly_rule_generates_one_event_per_date(make_series):
-    series = make_series(rrule="FREQ=WEEKLY;BYDAY=TU;COUNT=8")
+    series = make_series(weekdays=weekday_mask([1]), occurrences=8)
     starts = _starts(series)
     assert len(starts) == 8
     assert {start.weekday() for start in starts} == {1}
@@ -34,7 +41,8 @@ def test_skipped_dates_get_no_event(make_series):
     first = timezone.localdate() + timedelta(days=1)
     series = make_series(
         first_date=first,
-        rrule="FREQ=DAILY;COUNT=3",
+        weekdays=ALL_WEEKDAYS,
+        occurrences=3,
         exception_dates=(first + timedelta(days=1)).isoformat(),
     )
     assert [start.date() for start in _starts(series)] == [first, first + timedelta(days=2)]
@@ -42,9 +50,7 @@ def test_skipped_dates_get_no_event(make_series):
 
 def test_dates_keep_their_wall_clock_time_across_the_november_dst_change(make_series, settings):
     settings.TIME_ZONE = "America/New_York"
-    series = make_series(
-        first_date=date(2027, 10, 31), start_time=time(18, 0), rrule="FREQ=WEEKLY;COUNT=3"
-    )
+    series = make_series(first_date=date(2027, 10, 31), start_time=time(18, 0), occurrences=3)
     starts = _starts(series)
     assert [start.hour for start in starts] == [18, 18, 18]
     assert [start.utcoffset() for start in starts] == [
@@ -54,14 +60,44 @@ def test_dates_keep_their_wall_clock_time_across_the_november_dst_change(make_se
     ]
 
 
-def test_a_rule_without_an_end_is_refused():
-    with pytest.raises(ValidationError):
-        validate_rrule("FREQ=WEEKLY;BYDAY=TU")
+def test_a_series_meets_on_several_weekdays_every_other_week_until_a_last_date(make_series):
+    monday = date(2027, 3, 1)
+    series = make_series(
+        first_date=monday,
+        weekdays=weekday_mask([0, 3]),  # Mondays and Thursdays
+        every_weeks=2,
+        occurrences=None,
+        repeat_until=date(2027, 3, 31),
+    )
+    assert [start.date() for start in _starts(series)] == [
+        date(2027, 3, 1),
+        date(2027, 3, 4),
+        date(2027, 3, 15),
+        date(2027, 3, 18),
+        date(2027, 3, 29),
+    ]
 
 
-def test_a_malformed_rule_is_refused():
-    with pytest.raises(ValidationError):
-        validate_rrule("FREQ=SOMETIMES;COUNT=3")
+def test_a_series_without_an_end_is_refused_by_the_database(make_series):
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_series(occurrences=None, repeat_until=None)
+
+
+def test_the_database_refuses_a_series_rule_no_form_would_accept(make_series):
+    from django.db import IntegrityError, transaction
+
+    for fields in (
+        {"weekdays": 0},
+        {"weekdays": 128},
+        {"every_weeks": 0},
+        {"every_weeks": 5},
+        {"occurrences": 101},
+        {"occurrences": 3, "repeat_until": date(2027, 1, 1)},
+    ):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            make_series(**fields)
 
 
 def test_syncing_twice_changes_nothing(make_series):
@@ -72,8 +108,8 @@ def test_syncing_twice_changes_nothing(make_series):
 
 
 def test_editing_the_rule_regenerates_dates_without_registrations(make_series):
-    series = make_series(rrule="FREQ=WEEKLY;COUNT=4")
-    series.rrule = "FREQ=WEEKLY;COUNT=2"
+    series = make_series(occurrences=4)
+    series.occurrences = 2
     series.save()
     services.sync_series(series)
     assert series.events.count() == 2
@@ -82,7 +118,7 @@ def test_editing_the_rule_regenerates_dates_without_registrations(make_series):
 def test_a_date_with_registrations_moves_to_the_new_rule_with_notice(
     make_series, family_member, django_capture_on_commit_callbacks
 ):
-    series = make_series(rrule="FREQ=WEEKLY;COUNT=2")
+    series = make_series(occurrences=2)
     booked = series.events.order_by("starts_at").last()
     registration = services.register(booked, family_member, party_size=1)
     old_start = booked.starts_at
@@ -101,7 +137,7 @@ def test_a_date_with_registrations_moves_to_the_new_rule_with_notice(
 def test_past_dates_are_never_touched(make_series):
     series = make_series(first_date=timezone.localdate() - timedelta(days=14))
     past = list(series.events.filter(starts_at__lt=timezone.now()).values_list("pk", flat=True))
-    series.rrule = "FREQ=WEEKLY;COUNT=3"
+    series.occurrences = 3
     series.save()
     services.sync_series(series)
     assert set(past) <= set(series.events.values_list("pk", flat=True))
@@ -182,7 +218,7 @@ def test_changing_the_series_site_tells_the_families_of_booked_dates(
 
 
 def test_a_date_that_moves_re_arms_its_reminders(make_series, family_member):
-    series = make_series(rrule="FREQ=WEEKLY;COUNT=2")
+    series = make_series(occurrences=2)
     booked = series.events.order_by("starts_at").first()
     services.register(booked, family_member, party_size=1)
     assert services.send_due_reminders(now=booked.starts_at - timedelta(hours=20)) == 1
@@ -194,7 +230,7 @@ def test_a_date_that_moves_re_arms_its_reminders(make_series, family_member):
 
 
 def test_a_cancelled_date_is_not_recreated_when_the_series_is_synced_again(make_series):
-    series = make_series(rrule="FREQ=WEEKLY;COUNT=4")
+    series = make_series(occurrences=4)
     cancelled = series.events.order_by("starts_at")[1]
     services.cancel_event(cancelled)
 
@@ -205,3 +241,44 @@ def test_a_cancelled_date_is_not_recreated_when_the_series_is_synced_again(make_
     at_that_time = Event.objects.filter(series=series, starts_at=cancelled.starts_at)
     assert list(at_that_time.values_list("status", flat=True)) == ["cancelled"]
     assert series.events.filter(status="scheduled").count() == 3
+
+
+# --- migration 0006: typed rules become structured fields, dates kept ------------------
+
+
+@pytest.mark.parametrize(
+    ("rule", "first"),
+    [
+        ("FREQ=WEEKLY;BYDAY=TU;COUNT=8", date(2027, 1, 5)),
+        ("FREQ=WEEKLY;INTERVAL=2;BYDAY=TH;UNTIL=20270331T235959", date(2027, 1, 7)),
+        ("FREQ=WEEKLY;BYDAY=MO,WE;COUNT=8", date(2026, 12, 14)),
+        ("FREQ=DAILY;COUNT=3", date(2027, 1, 2)),
+        ("FREQ=MONTHLY;BYDAY=1MO;COUNT=6", date(2026, 11, 2)),
+        ("FREQ=MONTHLY;BYMONTHDAY=15;COUNT=5", date(2026, 10, 15)),
+        ("FREQ=WEEKLY;BYDAY=FR;UNTIL=20270226T235959Z", date(2027, 1, 1)),
+    ],
+)
+def test_migration_0006_keeps_every_coming_date_of_a_typed_rule(rule, first):
+    import importlib
+    from datetime import datetime
+
+    from dateutil.rrule import rrulestr
+
+    migration = importlib.import_module("events.migrations.0006_structured_recurrence_and_bounds")
+    today = date(2027, 1, 1)
+    start_time = time(18, 0)
+    fields = migration.structured_rule(rule, first, start_time, "", today)
+    series = EventSeries(start_time=start_time, **fields)
+    local_rule = rule.removesuffix("Z")  # the migration reads a UTC end as local time
+    old = [
+        moment
+        for moment in rrulestr(local_rule, dtstart=datetime.combine(first, start_time))[:100]
+        if moment.date() >= today
+    ]
+    new = [
+        moment.replace(tzinfo=None)
+        for moment in services.series_occurrences(series)
+        if moment.date() >= today
+    ]
+    assert new == old
+    assert (fields["occurrences"] is None) != (fields["repeat_until"] is None)

@@ -1,0 +1,41 @@
+"""Coordinators' actions in the portal's one audit trail of staff actions.
+
+Promotions, moves, capacity changes, cancellations and attendance are written with
+their actor, in the same transaction as the change, to the trail the moderators' actions
+already use (``forums.live.moderation.record_action``, the ``ModerationAction`` rows),
+with the context ``event:<id>``. Like every entry there, a record carries ids and
+counts, and the coordinator's own words at most: never what a family typed.
+"""
+
+EVENT_CONTEXT_PREFIX = "event:"
+
+PROMOTE = "event.promote"
+MOVE = "event.registration.move"
+CANCEL_REGISTRATION = "event.registration.cancel"
+CAPACITY = "event.capacity"
+CANCEL_EVENT = "event.cancel"
+ATTENDANCE = "event.attendance"
+
+
+def event_context(event_id):
+    return f"{EVENT_CONTEXT_PREFIX}{event_id}"
+
+
+def record_coordinator_action(actor, action, event_id, *, registration=None, reason="", **details):
+    """Log one coordinator action on an event (call inside the action's transaction, so
+    both or neither are saved). ``registration`` names the family's sign-up concerned."""
+    # The audit trail lives in forums today (it came with moderation); events reach it
+    # only here, lazily, so the import graph has one such edge to move when it goes to
+    # the core.
+    from forums.live.moderation import record_action
+
+    return record_action(
+        actor,
+        action,
+        context=event_context(event_id),
+        target_type="registration" if registration is not None else "event",
+        target_id=registration.pk if registration is not None else event_id,
+        subject=registration.user if registration is not None else None,
+        reason=reason,
+        details=details,
+    )
