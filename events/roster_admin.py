@@ -31,6 +31,7 @@ from events.models import (
     RegistrationStatus,
 )
 from events.services import audit
+from portal import audit as portal_audit
 
 
 def require_roster_permission(request):
@@ -244,11 +245,11 @@ ACTION_LABELS = {
 
 def log_entries():
     """Coordinators' entries in the audit trail, newest first, each with ``label``."""
-    from forums.models import ModerationAction  # the shared trail; see services.audit
-
-    return ModerationAction.objects.filter(
-        context__startswith=audit.EVENT_CONTEXT_PREFIX
-    ).select_related("actor__profile", "subject__profile")
+    return (
+        portal_audit.entries()
+        .filter(context__startswith=audit.EVENT_CONTEXT_PREFIX)
+        .select_related("actor__profile", "subject__profile")
+    )
 
 
 def labelled(entries):

@@ -35,12 +35,18 @@ class ForumsConfig(AppConfig):
     def _ready_screening(self):
         from forums import screening
         from forums.live import moderation
+        from forums.live.models import ModerationAction
         from forums.screening.model import get_model
-        from portal import display_names, signals, warmup
+        from portal import audit, display_names, signals, warmup
 
         # Display names belong to the core, screening to forums: the core asks the
         # registered detector and announces a refused crisis name; forums alerts.
         display_names.register_crisis_detector(screening.is_crisis)
+        # The staff audit trail's rows live here; the core offers it to other apps.
+        audit.register(
+            record=moderation.record_action,
+            entries=lambda: ModerationAction.objects.all(),  # newest first (Meta.ordering)
+        )
         # A server trains the crisis model before it listens, not on the first message.
         warmup.register("crisis screening model", get_model)
 

@@ -2,10 +2,12 @@
 
 Promotions, moves, capacity changes, cancellations and attendance are written with
 their actor, in the same transaction as the change, to the trail the moderators' actions
-already use (``forums.live.moderation.record_action``, the ``ModerationAction`` rows),
-with the context ``event:<id>``. Like every entry there, a record carries ids and
-counts, and the coordinator's own words at most: never what a family typed.
+already use (``portal.audit``, which forums registers), with the context
+``event:<id>``. Like every entry there, a record carries ids and counts, and the
+coordinator's own words at most: never what a family typed.
 """
+
+from portal import audit as portal_audit
 
 EVENT_CONTEXT_PREFIX = "event:"
 
@@ -24,12 +26,7 @@ def event_context(event_id):
 def record_coordinator_action(actor, action, event_id, *, registration=None, reason="", **details):
     """Log one coordinator action on an event (call inside the action's transaction, so
     both or neither are saved). ``registration`` names the family's sign-up concerned."""
-    # The audit trail lives in forums today (it came with moderation); events reach it
-    # only here, lazily, so the import graph has one such edge to move when it goes to
-    # the core.
-    from forums.live.moderation import record_action
-
-    return record_action(
+    return portal_audit.record(
         actor,
         action,
         context=event_context(event_id),

@@ -241,13 +241,15 @@ def test_the_lecture_page_lists_the_answers_of_all_its_sessions_most_voted_first
     assert "Hidden after answering" not in html and "Another session&#x27;s" not in html
 
 
-def test_lectures_import_nothing_from_forums():
-    """A lecture page reaches its Q&A through the reverse relation only (DESIGN.md)."""
+@pytest.mark.parametrize("app", ["lectures", "events"])
+def test_lectures_and_events_import_nothing_from_forums(app):
+    """A lecture page reaches its Q&A through the reverse relation only, and events write
+    to the staff audit trail through the core's ``portal.audit`` (DESIGN.md)."""
     import ast
     from pathlib import Path
 
     imported = set()
-    for path in (Path(__file__).resolve().parents[2] / "lectures").rglob("*.py"):
+    for path in (Path(__file__).resolve().parents[2] / app).rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 imported |= {alias.name.split(".")[0] for alias in node.names}
