@@ -200,7 +200,8 @@ def check_a_review_action_from_the_edit_view(request, page):
         data = json.loads(request.POST.get("workflow-action-extra-data", "{}"))
     except ValueError:
         data = None
-    if not isinstance(data, dict):
+    # Wagtail passes the data to the task as keyword arguments beside its own.
+    if not isinstance(data, dict) or data.keys() & {"task_state", "user", "action_name"}:
         return _refuse(
             request, page, gettext("The review form did not arrive: nothing was changed.")
         )

@@ -21,6 +21,7 @@ from django.db import migrations, models
 import events.models
 
 MAX_DATES = 100
+MAX_PARTY = 20
 MAX_DESCRIPTION = 10_000
 MAX_SKIPPED_TEXT = MAX_DATES * 11
 MAX_AUTO_PROMOTE_UNTIL = datetime.timedelta(days=7)
@@ -98,13 +99,30 @@ def structured_rule(rrule_text, first_date, start_time, exception_dates, today):
     }
 
 
+def detach_sessions_after(Event, series, end, zone):
+    """The skips ran out (at most 100) and the series now ends on ``end``, earlier than
+    its typed rule did: its later sessions keep their dates and sign-ups as events of
+    their own, so no later sync of the series cancels them."""
+    after = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time.min)
+    return Event.objects.filter(series=series, starts_at__gte=after.replace(tzinfo=zone)).update(
+        series=None
+    )
+
+
 def convert_rules(apps, schema_editor):
     EventSeries = apps.get_model("events", "EventSeries")
-    today = datetime.datetime.now(ZoneInfo(settings.TIME_ZONE)).date()
+    Event = apps.get_model("events", "Event")
+    zone = ZoneInfo(settings.TIME_ZONE)
+    today = datetime.datetime.now(zone).date()
     for series in EventSeries.objects.all():
+        start = datetime.datetime.combine(series.first_date, series.start_time)
+        old_last = _old_dates(series.rrule, start)[-1].date()
         fields = structured_rule(
             series.rrule, series.first_date, series.start_time, series.exception_dates, today
         )
+        end = fields.get("repeat_until")
+        if end is not None and end < old_last:
+            detach_sessions_after(Event, series, end, zone)
         for name, value in fields.items():
             setattr(series, name, value)
         series.description = series.description[:MAX_DESCRIPTION]
@@ -116,6 +134,18 @@ def convert_rules(apps, schema_editor):
 
 def bound_events(apps, schema_editor):
     Event = apps.get_model("events", "Event")
+    Registration = apps.get_model("events", "Registration")
+    # A party is at most 20 from now on. A larger one already booked is a family's seats:
+    # never shrunk here; the operator decides (cancel or split it), then migrates again.
+    large = list(
+        Registration.objects.filter(party_size__gt=MAX_PARTY).values_list("pk", flat=True)[:20]
+    )
+    if large:
+        raise RuntimeError(
+            f"Registrations {large} have a party of more than {MAX_PARTY}; the bound this "
+            "migration adds would refuse them. Split or cancel them in the roster, then "
+            "run migrate again."
+        )
     Event.objects.filter(auto_promote_until__gt=MAX_AUTO_PROMOTE_UNTIL).update(
         auto_promote_until=MAX_AUTO_PROMOTE_UNTIL
     )

@@ -325,7 +325,7 @@ def pages_due_for_review(today=None):
     )
     return (
         Page.objects.annotate(review_due=due)
-        .filter(review_due__lt=today)
+        .filter(review_due__lte=today)  # due today is due: publishing it is refused today
         .order_by("review_due", "pk")
         .specific()
     )

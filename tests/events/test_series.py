@@ -282,3 +282,26 @@ def test_migration_0006_keeps_every_coming_date_of_a_typed_rule(rule, first):
     ]
     assert new == old
     assert (fields["occurrences"] is None) != (fields["repeat_until"] is None)
+
+
+def test_migration_0006_detaches_the_sessions_a_shortened_series_no_longer_has(make_series):
+    import importlib
+
+    from events.models import Event
+
+    migration = importlib.import_module("events.migrations.0006_structured_recurrence_and_bounds")
+    # Monthly on the 15th falls on every weekday: weekly on those days with at most 100
+    # skips ends months before the typed rule did.
+    first = date(2027, 1, 15)
+    fields = migration.structured_rule(
+        "FREQ=MONTHLY;BYMONTHDAY=15;COUNT=12", first, time(18, 0), "", date(2027, 1, 1)
+    )
+    assert fields["repeat_until"] < date(2027, 12, 15)
+
+    series = make_series(occurrences=6)
+    starts = _starts(series)
+    end = starts[2].astimezone(ZoneInfo("America/New_York")).date()
+    detached = migration.detach_sessions_after(Event, series, end, ZoneInfo("America/New_York"))
+    assert detached == 3
+    assert len(_starts(series)) == 3  # the series keeps its first three
+    assert Event.objects.filter(series=None).count() == 3  # nothing lost

@@ -194,6 +194,21 @@ def test_inviting_in_admin_goes_through_the_service(client, moderator, family):
     assert (logged.actor, logged.subject) == (moderator, family)
 
 
+def test_a_membership_added_in_admin_without_an_invitation_is_logged(
+    client, room, moderator, family
+):
+    client.force_login(moderator)
+    response = client.post(
+        reverse("room_memberships:add"),
+        {"account": family.pk, "room": room.pk, "ban_reason": ""},
+    )
+    assert response.status_code == 302
+    membership = RoomMembership.objects.get(room=room, account=family)
+    assert not membership.invited
+    [logged] = actions("room.member.add")
+    assert (logged.actor, logged.subject, logged.target_id) == (moderator, family, membership.pk)
+
+
 def test_a_staff_account_cannot_be_invited(client, room, moderator):
     client.force_login(moderator)
     response = client.post(

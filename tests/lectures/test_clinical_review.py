@@ -318,6 +318,34 @@ def test_approve_in_the_edit_view_with_bad_review_data_is_refused_with_a_message
     assert not draft_guide.live
 
 
+@pytest.mark.parametrize("action", ["approve", "reject"])
+@pytest.mark.parametrize("key", ["user", "task_state", "action_name"])
+def test_review_data_naming_wagtails_own_arguments_is_refused_not_a_server_error(
+    client, draft_guide, editor, reviewer, action, key
+):
+    submit(draft_guide, editor)
+    client.force_login(reviewer)
+    url = reverse("wagtailadmin_pages:edit", args=[draft_guide.pk])
+    draft = draft_guide.get_latest_revision_as_object()
+    response = client.post(
+        url,
+        edit_form_data(
+            draft,
+            **{
+                "action-workflow-action": "true",
+                "workflow-action-name": action,
+                "workflow-action-extra-data": json.dumps({key: 1}),
+            },
+        ),
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "did not arrive" in response.content.decode()
+    draft_guide.refresh_from_db()
+    assert not draft_guide.live
+    assert draft_guide.current_workflow_task is not None  # still waiting for review
+
+
 # --- nobody approves their own work -------------------------------------------------------
 
 

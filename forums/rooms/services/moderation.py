@@ -226,12 +226,16 @@ def invite_member(room, actor, account, *, invited=True, reason=""):
         room, actor, action, reason=reason, check=lambda: invited and _family_member(account)
     ) as record:
         room = fresh_room(room)
-        membership = locked_membership(room, account, create=True)
-        if membership.invited == invited:
+        membership = locked_membership(room, account)
+        if membership is None:  # made here: logged as added, whatever the invitation
+            membership = locked_membership(room, account, create=True)
+            record.action = "room.member.add" if not invited else action
+        elif membership.invited == invited:
             record.nothing_to_change()
             return membership
-        membership.invited = invited
-        membership.save(update_fields=["invited"])
+        if membership.invited != invited:
+            membership.invited = invited
+            membership.save(update_fields=["invited"])
         record.target("membership", membership.pk, subject=account)
         membership_updated(room, membership)
     return membership
