@@ -35,7 +35,12 @@ from portal import audit as portal_audit
 
 
 def require_roster_permission(request):
+    """Reading a roster needs ``view_roster``; changing anything on it (a POST:
+    attendance, capacity, moves, cancellations) also needs ``change_event``, so a
+    read-only roster permission never lets its holder act."""
     if not request.user.has_perm("events.view_roster"):
+        raise PermissionDenied
+    if request.method == "POST" and not request.user.has_perm("events.change_event"):
         raise PermissionDenied
 
 

@@ -408,3 +408,21 @@ def test_the_bounded_event_form_still_creates_an_ordinary_event(client, coordina
     response = client.post(reverse("events_event:add"), _event_form())
     assert response.status_code == 302, response.context["form"].errors
     assert Event.objects.get(title="Tuesday group").max_party_size == 4
+
+
+def test_a_read_only_roster_permission_shows_the_roster_but_changes_nothing(
+    client, make_staff, roster_event
+):
+    from django.contrib.auth.models import Permission
+
+    viewer = make_staff(roles.CONTENT_EDITORS)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_roster"))
+    client.force_login(viewer)
+    url = reverse("events_roster", args=[roster_event.pk])
+    assert client.get(url).status_code == 200
+    registration = Registration.objects.filter(event=roster_event).first()
+    response = client.post(url, {"action": "cancel_registration", "registration": registration.pk})
+    # Wagtail admin turns the refusal into a redirect to the dashboard with a message.
+    assert (response.status_code, response.url) == (302, reverse("wagtailadmin_home"))
+    registration.refresh_from_db()
+    assert registration.status == RegistrationStatus.CONFIRMED
