@@ -227,9 +227,10 @@ def invite_member(room, actor, account, *, invited=True, reason=""):
     ) as record:
         room = fresh_room(room)
         membership = locked_membership(room, account)
-        if membership is None:  # made here: logged as added, whatever the invitation
+        if membership is None:  # made here: logged even when no invitation is given
             membership = locked_membership(room, account, create=True)
-            record.action = "room.member.add" if not invited else action
+            if not invited:
+                record.action = "room.member.add"
         elif membership.invited == invited:
             record.nothing_to_change()
             return membership
