@@ -8,8 +8,6 @@ hold verified accounts too, often with a display name: they are not members, and
 gate refuses them like anyone else who is neither.
 """
 
-import functools
-
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -26,6 +24,7 @@ from forums.live.errors import ServiceError
 from forums.models import Room, RoomMembership
 from forums.rooms.services.hours import closed_explanation, room_is_open
 from portal import roles
+from portal.compiled import CompiledQuery
 
 MODERATOR_AUDIENCE = "moderators"
 
@@ -54,14 +53,7 @@ def standing(user):
     display name), read from ``user`` (a socket's user has it loaded already)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False, False
-    row = next(
-        iter(
-            _accounts_with_standing()
-            .filter(pk=user.pk)
-            .values_list("is_active", "is_superuser", "moderator", "verified", "family")[:1]
-        ),
-        None,
-    )
+    row = _STANDING.fetchone(account=user.pk)
     if row is None or not row[0]:
         return False, False
     _, superuser, moderator, verified, family = row
@@ -69,18 +61,26 @@ def standing(user):
     return bool(superuser or moderator), member
 
 
-@functools.cache
-def _accounts_with_standing():
-    """Accounts annotated with their roles and verified address, built once per process:
-    Django resolving the subqueries anew for every message cost more than the query
-    itself (each call copies this and adds its filter). A member needs the Family
-    members role besides the verified address: a coordinator's verified account is not
-    a room member."""
-    return get_user_model().objects.annotate(
-        moderator=Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.MODERATORS)),
-        verified=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)),
-        family=Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.FAMILY_MEMBERS)),
+def _accounts_with_standing(account):
+    """The account's flags, its roles and whether it has a verified address, as one
+    ``values_list`` row. A member needs the Family members role besides the verified
+    address: a coordinator's verified account is not a room member."""
+    return (
+        get_user_model()
+        .objects.annotate(
+            moderator=Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.MODERATORS)),
+            verified=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)),
+            family=Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.FAMILY_MEMBERS)),
+        )
+        .filter(pk=account)
+        .values_list("is_active", "is_superuser", "moderator", "verified", "family")[:1]
     )
+
+
+# Compiled by the ORM once per database, run with the account's id on every message:
+# Django compiling the three sub-queries anew for each message cost three times the
+# database's answer (bench/README.md, "Peer rooms before and after the rebuild").
+_STANDING = CompiledQuery(_accounts_with_standing, "account")
 
 
 def lead_candidates():
