@@ -13,6 +13,8 @@ daphne that wait is timed by bench/daphne_stages.py as ``relay``). Run with the 
 """
 
 import argparse
+import cProfile
+import pstats
 import statistics
 import time
 
@@ -68,6 +70,15 @@ def main():
             ),
         )
         describe("standing", timed(lambda n: service.standing(member), options.calls))
+        # Python function calls per message: a count, not a time, so it does not move
+        # with the machine's load (before/after comparisons on a busy machine).
+        profile = cProfile.Profile()
+        profile.enable()
+        for n in range(options.calls):
+            service.send_message(room, member, body=f"counted {n}", client_ref=f"c{run}-{n}")
+        profile.disable()
+        calls = pstats.Stats(profile).total_calls
+        print(f"send_message: {calls / options.calls:.0f} Python function calls per message")
     finally:
         rooms_chat.cleanup()
 
