@@ -23,8 +23,9 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from forums.live.admin import WatchedWordViewSet  # added, changed, removed through its service
 from forums.live.errors import ServiceError
-from forums.models import Room, RoomMembership, WatchedWord
+from forums.models import Room, RoomMembership
 from forums.rooms import services as service
 from portal import roles
 
@@ -322,16 +323,6 @@ class MembershipViewSet(ModelViewSet):
 
     def get_form_class(self, for_update=False):
         return MembershipEditForm if for_update else MembershipForm
-
-
-class WatchedWordViewSet(ModelViewSet):
-    model = WatchedWord
-    icon = "warning"
-    menu_label = _("Watched words")
-    list_display = ["phrase", "action", "explanation"]
-    list_filter = ["action"]
-    search_fields = ["phrase"]
-    form_fields = ["phrase", "action", "explanation"]
 
 
 class PeerRoomsGroup(ModelViewSetGroup):
