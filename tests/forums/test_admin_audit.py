@@ -21,6 +21,7 @@ from tests.factories import (
     EditorFactory,
     FamilyMemberFactory,
     ModeratorFactory,
+    ReviewerFactory,
     SuperuserFactory,
 )
 from tests.forums.qa_support import make_question, make_session
@@ -409,3 +410,40 @@ def test_nobody_adds_edits_or_deletes_a_log_entry_in_admin(name):
     args = [] if name == "add" else [1]
     with pytest.raises(NoReverseMatch):
         reverse(f"forums_staff_log:{name}", args=args)
+
+
+@pytest.mark.parametrize(
+    "factory",
+    [
+        ModeratorFactory,
+        CoordinatorFactory,
+        EditorFactory,
+        ReviewerFactory,
+        SuperuserFactory,
+        FamilyMemberFactory,
+    ],
+)
+def test_no_screen_here_answers_a_server_error_nor_shows_a_family_members_address(client, factory):
+    family = FamilyMemberFactory(display_name="Hopeful Mom")
+    room, session = make_room(), make_session()
+    word = WatchedWord.objects.create(phrase="magic pill", action=screening.FLAG)
+    audit.record(
+        ModeratorFactory(),
+        "room.member.ban",
+        context="room:parents",
+        target_type="membership",
+        subject=family,
+    )
+    client.force_login(factory())
+    for url in (
+        reverse("forums_staff_log:index"),
+        reverse("watched_words:add"),
+        reverse("watched_words:edit", args=[word.pk]),
+        reverse("watched_words:delete", args=[word.pk]),
+        reverse("forums_qasession:add"),
+        reverse("forums_qasession:delete", args=[session.pk]),
+        reverse("rooms:delete", args=[room.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code < 500, url
+        assert family.email not in response.content.decode(), url
