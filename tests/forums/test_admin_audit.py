@@ -403,6 +403,12 @@ def test_an_administrator_reads_the_moderation_log(client, superuser):
     response = client.get(reverse("forums_staff_log:index"))
     assert response.status_code == 200
     assert "Watched word added" in response.content.decode()
+    searched = client.get(reverse("forums_staff_log:index"), {"q": "screening"})
+    assert searched.status_code == 200 and "Watched word added" in searched.content.decode()
+    assert (
+        "Watched word added"
+        not in client.get(reverse("forums_staff_log:index"), {"q": "room:"}).content.decode()
+    )
 
 
 @pytest.mark.parametrize("name", ["add", "edit", "delete"])
