@@ -1,7 +1,8 @@
 """Wagtail admin for live Q&A: sessions (Moderators and superusers; created, edited and
 deleted through the Q&A services, each change logged with its actor, a change of the
-session's moderators as a record of its own) and answered questions, which content editors, clinical reviewers and administrators can add to a
-guide's FAQ (a new draft revision submitted to the clinical review workflow).
+session's moderators as a record of its own) and answered questions, which content
+editors, clinical reviewers and administrators can add to a guide's FAQ (a new draft
+revision submitted to the clinical review workflow).
 
 The answered-questions list holds only answered questions: pending (crisis holds among
 them), rejected and hidden questions are the moderators' business, in the console."""
