@@ -245,6 +245,12 @@ ACTION_LABELS = {
     audit.CAPACITY: gettext_lazy("Capacity changed"),
     audit.CANCEL_EVENT: gettext_lazy("Session cancelled"),
     audit.ATTENDANCE: gettext_lazy("Attendance marked"),
+    audit.EVENT_CREATE: gettext_lazy("Session created"),
+    audit.EVENT_EDIT: gettext_lazy("Session details changed"),
+    audit.EVENT_DELETE: gettext_lazy("Session deleted"),
+    audit.SERIES_CREATE: gettext_lazy("Series created"),
+    audit.SERIES_EDIT: gettext_lazy("Series changed"),
+    audit.SERIES_DELETE: gettext_lazy("Series deleted"),
 }
 
 

@@ -2,7 +2,9 @@
 (``events.roster_admin``), the coordinator log and the dashboard panel.
 
 Capacity, status, attendance, promotions and moves go through ``events.services``, the
-same rules the public site uses, with the coordinator as the actor. Rosters (names,
+same rules the public site uses, with the coordinator as the actor. Creating, editing and
+deleting an event or a series is logged with its actor in the coordinators' log too
+(``events.services.audit``, in the save's transaction). Rosters (names,
 needs, attendance) need the ``events.view_roster`` permission: Care coordinators and
 superusers only.
 """
@@ -14,6 +16,7 @@ from zoneinfo import ZoneInfo
 import django_filters
 from django import forms
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Value, When
 from django.forms import modelform_factory
 from django.urls import path, reverse
@@ -48,6 +51,7 @@ from events.models import (
     weekday_mask,
     weekdays_of,
 )
+from events.services import audit
 
 EVENT_FIELDS = [
     "title",
@@ -139,8 +143,41 @@ class EventEditView(generic.EditView):
         event = services.update_event_details(
             self.object, changes=changes, facilitators=facilitators
         )
+        changed = sorted(changes) + (["facilitators"] if facilitators is not None else [])
+        if changed:
+            audit.record_coordinator_action(
+                self.request.user, audit.EVENT_EDIT, event.pk, changed=changed
+            )
         log(event, "wagtail.edit", user=self.request.user)
         return event
+
+
+class EventCreateView(generic.CreateView):
+    """A new session, logged in the coordinators' log with its actor."""
+
+    def save_instance(self):
+        event = super().save_instance()
+        audit.record_coordinator_action(
+            self.request.user, audit.EVENT_CREATE, event.pk, title=event.title
+        )
+        return event
+
+
+class EventDeleteView(generic.DeleteView):
+    """Administrators only (coordinators cancel a session instead, which tells the
+    families): logged with the actor and how many sign-ups went with the session."""
+
+    def delete_action(self):
+        with transaction.atomic():
+            event = self.object
+            audit.record_coordinator_action(
+                self.request.user,
+                audit.EVENT_DELETE,
+                event.pk,
+                title=event.title,
+                deleted_registrations=Registration.objects.filter(event=event).count(),
+            )
+            super().delete_action()
 
 
 def _local_naive(value):
@@ -188,7 +225,9 @@ class EventViewSet(ModelViewSet):
     icon = "date"
     menu_label = gettext_lazy("Events")
     form_fields = EVENT_FIELDS
+    add_view_class = EventCreateView
     edit_view_class = EventEditView
+    delete_view_class = EventDeleteView
     index_view_class = EventIndexView
     copy_view_enabled = False
     filterset_class = EventFilterSet
@@ -310,15 +349,38 @@ class SeriesAdminForm(WagtailAdminModelForm):
 class SeriesCreateView(generic.CreateView):
     def save_instance(self):
         series = super().save_instance()
-        services.sync_series(series, actor=self.request.user)
+        dates = services.sync_series(series, actor=self.request.user)
+        audit.record_series_action(
+            self.request.user, audit.SERIES_CREATE, series.pk, title=series.title, dates=dates
+        )
         return series
 
 
 class SeriesEditView(generic.EditView):
     def save_instance(self):
         series = super().save_instance()
-        services.sync_series(series, actor=self.request.user)
+        dates = services.sync_series(series, actor=self.request.user)
+        if self.form.changed_data or any(dates):
+            audit.record_series_action(
+                self.request.user,
+                audit.SERIES_EDIT,
+                series.pk,
+                title=series.title,
+                changed=sorted(self.form.changed_data),
+                dates=dates,
+            )
         return series
+
+
+class SeriesDeleteView(generic.DeleteView):
+    """Administrators only: its dates stay as sessions of their own; logged."""
+
+    def delete_action(self):
+        with transaction.atomic():
+            audit.record_series_action(
+                self.request.user, audit.SERIES_DELETE, self.object.pk, title=self.object.title
+            )
+            super().delete_action()
 
 
 class EventSeriesViewSet(ModelViewSet):
@@ -327,6 +389,7 @@ class EventSeriesViewSet(ModelViewSet):
     menu_label = gettext_lazy("Series")
     add_view_class = SeriesCreateView
     edit_view_class = SeriesEditView
+    delete_view_class = SeriesDeleteView
     copy_view_enabled = False
     form_fields = [
         "title",

@@ -2,6 +2,7 @@
 
 from wagtail import hooks
 
+from forums.live.admin import StaffLogViewSet
 from forums.qa import admin as qa_admin  # noqa: F401  (registers the live Q&A viewsets)
 from forums.rooms.admin import PeerRoomsGroup
 
@@ -9,3 +10,8 @@ from forums.rooms.admin import PeerRoomsGroup
 @hooks.register("register_admin_viewset")
 def register_peer_rooms_viewsets():
     return PeerRoomsGroup()
+
+
+@hooks.register("register_admin_viewset")
+def register_staff_log_viewset():
+    return StaffLogViewSet("forums_staff_log")

@@ -17,10 +17,34 @@ CANCEL_REGISTRATION = "event.registration.cancel"
 CAPACITY = "event.capacity"
 CANCEL_EVENT = "event.cancel"
 ATTENDANCE = "event.attendance"
+# Coordinators' (and administrators') edits in Wagtail admin.
+EVENT_CREATE = "event.create"
+EVENT_EDIT = "event.edit"
+EVENT_DELETE = "event.delete"
+SERIES_CREATE = "event.series.create"
+SERIES_EDIT = "event.series.edit"
+SERIES_DELETE = "event.series.delete"
 
 
 def event_context(event_id):
     return f"{EVENT_CONTEXT_PREFIX}{event_id}"
+
+
+def series_context(series_id):
+    """A series' entries: in the coordinators' log (the ``event:`` prefix), no event's."""
+    return f"{EVENT_CONTEXT_PREFIX}series-{series_id}"
+
+
+def record_series_action(actor, action, series_id, **details):
+    """Log one coordinator action on a series (inside the action's transaction)."""
+    return portal_audit.record(
+        actor,
+        action,
+        context=series_context(series_id),
+        target_type="series",
+        target_id=series_id,
+        details=details,
+    )
 
 
 def record_coordinator_action(actor, action, event_id, *, registration=None, reason="", **details):

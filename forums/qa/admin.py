@@ -1,6 +1,8 @@
-"""Wagtail admin for live Q&A: sessions (Moderators and superusers) and answered
-questions, which content editors, clinical reviewers and administrators can add to a
-guide's FAQ (a new draft revision submitted to the clinical review workflow).
+"""Wagtail admin for live Q&A: sessions (Moderators and superusers; created, edited and
+deleted through the Q&A services, each change logged with its actor, a change of the
+session's moderators as a record of its own) and answered questions, which content
+editors, clinical reviewers and administrators can add to a guide's FAQ (a new draft
+revision submitted to the clinical review workflow).
 
 The answered-questions list holds only answered questions: pending (crisis holds among
 them), rejected and hidden questions are the moderators' business, in the console."""
@@ -8,7 +10,7 @@ them), rejected and hidden questions are the moderators' business, in the consol
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db import transaction
 from django.forms import modelform_factory
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -19,8 +21,9 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import EditView, IndexView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
@@ -28,7 +31,6 @@ from forums.live.errors import ServiceError
 from forums.models import QASession, Question
 from forums.qa import services as qa
 from lectures.models import GuidePage
-from portal import roles
 
 SESSION_FIELDS = [
     "title",
@@ -51,42 +53,86 @@ class QASessionForm(WagtailAdminModelForm):
         if "moderators" in self.fields:
             self.fields["moderators"].widget = forms.CheckboxSelectMultiple()
             # Staff accounts only (e.g. the guest clinician, a clinical reviewer): never
-            # the whole list of families.
-            self.fields["moderators"].queryset = (
-                self.fields["moderators"]
-                .queryset.filter(
-                    Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name__in=roles.STAFF_ROLES)
-                )
-                .filter(is_active=True)
-                .distinct()
-                .order_by("email")
-            )
+            # the whole list of families. The service refuses anyone else too.
+            self.fields["moderators"].queryset = qa.moderator_candidates().order_by("email")
 
 
-class QASessionEditView(EditView):
-    """Every other field is saved as usual (connected clients get the session's new
-    details); a new state goes through ``qa.set_session_state`` in the same transaction,
-    as from the moderator console, so connected clients see it (and the unpin on close)
-    and the moderation log records it."""
+class SessionServiceView:
+    """A ``ServiceError`` from ``save_instance`` undoes the whole save (Wagtail's
+    transaction) and is shown on the form, on the field it concerns."""
 
-    def save_instance(self):
-        new_state = self.form.cleaned_data.get("state")
-        saved = QASession.objects.get(pk=self.object.pk)
-        self.form.instance.state = saved.state
-        session = super().save_instance()
-        if new_state is not None and new_state != saved.state:
-            session = qa.set_session_state(session.pk, self.request.user, new_state)
-        else:
-            qa.session_edited(session, qa.session_view(saved))
-        return session
+    error_field = None
 
     def form_valid(self, form):
         try:
-            return super().form_valid(form)  # one transaction: nothing saved if refused
+            return super().form_valid(form)
         except ServiceError as error:
-            form.add_error("state", error.message)
+            fields = [name for name in (error.fields or {}) if name in form.fields]
+            for name in fields or [self.error_field]:
+                form.add_error(name, error.message)
             self.produced_error_message = error.message
             return self.form_invalid(form)
+
+
+def _session_details(form):
+    return {
+        name: form.cleaned_data[name] for name in qa.SESSION_DETAILS if name in form.cleaned_data
+    }
+
+
+class QASessionCreateView(SessionServiceView, CreateView):
+    """A new session through ``qa.create_session``: logged with the actor and the
+    moderators it names."""
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        session = qa.create_session(
+            self.request.user,
+            moderators=data.get("moderators") or (),
+            state=data.get("state") or QASession.State.SCHEDULED,
+            **_session_details(self.form),
+        )
+        log(session, "wagtail.create", user=self.request.user)
+        return session
+
+
+class QASessionEditView(SessionServiceView, EditView):
+    """The details and the moderators through ``qa.edit_session`` (each logged with the
+    actor; connected clients get the new details); a new state through
+    ``qa.set_session_state`` in the same transaction, as from the moderator console, so
+    connected clients see it (and the unpin on close) and the log records it."""
+
+    error_field = "state"
+
+    def save_instance(self):
+        data = self.form.cleaned_data
+        moderators = data.get("moderators") if "moderators" in self.form.fields else None
+        self.error_field = None
+        session = qa.edit_session(
+            self.object.pk,
+            self.request.user,
+            changes=_session_details(self.form),
+            moderators=moderators,
+        )
+        new_state = data.get("state")
+        if new_state is not None and new_state != session.state:
+            self.error_field = "state"
+            session = qa.set_session_state(session.pk, self.request.user, new_state)
+        log(session, "wagtail.edit", user=self.request.user)
+        return session
+
+
+class QASessionDeleteView(DeleteView):
+    """Only administrators delete a session (its questions go with it): through
+    ``qa.delete_session``, logged with the actor."""
+
+    def delete_action(self):
+        try:
+            with transaction.atomic():  # Wagtail's history entry only with the deletion
+                log(self.object, "wagtail.delete", user=self.request.user, deleted=True)
+                qa.delete_session(self.object.pk, self.request.user)
+        except ServiceError as error:
+            raise PermissionDenied(error.message) from None
 
 
 def _console_link(session):
@@ -101,7 +147,9 @@ class QASessionViewSet(ModelViewSet):
     menu_label = gettext_lazy("Sessions")
     form_fields = SESSION_FIELDS
     copy_view_enabled = False
+    add_view_class = QASessionCreateView
     edit_view_class = QASessionEditView
+    delete_view_class = QASessionDeleteView
     list_display = [
         "title",
         "starts_at",

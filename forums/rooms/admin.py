@@ -13,19 +13,24 @@ comes back as a form error.
 from allauth.account.models import EmailAddress
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import CreateView, EditView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from forums.live.admin import WatchedWordViewSet  # added, changed, removed through its service
 from forums.live.errors import ServiceError
-from forums.models import Room, RoomMembership, WatchedWord
+from forums.models import Room, RoomMembership
 from forums.rooms import services as service
+from forums.rooms.services import admin_edits
 from portal import roles
 
 
@@ -98,6 +103,7 @@ class RoomCreateView(ServiceBackedView, CreateView):
     def save_instance(self):
         leads = self.form.cleaned_data.pop("moderators", None)
         room = super().save_instance()
+        self.act(None, admin_edits.log_room_created, room, self.request.user)
         if leads:
             self.act("moderators", service.set_room_leads, room, self.request.user, leads)
         return room
@@ -112,10 +118,12 @@ class RoomEditView(ServiceBackedView, EditView):
         data = self.form.cleaned_data
         leads = data.pop("moderators", None)
         saved = Room.objects.get(pk=self.object.pk)
+        before = admin_edits.room_settings(saved)
         self.form.instance.state = saved.state
         self.form.instance.slow_mode_seconds = saved.slow_mode_seconds
         room = super().save_instance()
         actor = self.request.user
+        self.act(None, admin_edits.log_room_edited, room, actor, before)
         if data.get("state") not in (None, saved.state):
             room = self.act("state", service.set_room_state, room, actor, state=data["state"])
         seconds = data.get("slow_mode_seconds")
@@ -128,12 +136,25 @@ class RoomEditView(ServiceBackedView, EditView):
         return Room.objects.get(pk=room.pk)
 
 
+class RoomDeleteView(DeleteView):
+    """Administrators only: through ``admin_edits.delete_room``, logged with the actor."""
+
+    def delete_action(self):
+        try:
+            with transaction.atomic():  # Wagtail's history entry only with the deletion
+                log(self.object, "wagtail.delete", user=self.request.user, deleted=True)
+                admin_edits.delete_room(self.object.pk, self.request.user)
+        except ServiceError as error:
+            raise PermissionDenied(error.message) from None
+
+
 class RoomViewSet(ModelViewSet):
     model = Room
     icon = "group"
     menu_label = _("Peer rooms")
     add_view_class = RoomCreateView
     edit_view_class = RoomEditView
+    delete_view_class = RoomDeleteView
     copy_view_enabled = False
     list_display = ["name", "state", "access", "slow_mode_seconds"]
     list_filter = ["state", "access"]
@@ -322,16 +343,6 @@ class MembershipViewSet(ModelViewSet):
 
     def get_form_class(self, for_update=False):
         return MembershipEditForm if for_update else MembershipForm
-
-
-class WatchedWordViewSet(ModelViewSet):
-    model = WatchedWord
-    icon = "warning"
-    menu_label = _("Watched words")
-    list_display = ["phrase", "action", "explanation"]
-    list_filter = ["action"]
-    search_fields = ["phrase"]
-    form_fields = ["phrase", "action", "explanation"]
 
 
 class PeerRoomsGroup(ModelViewSetGroup):

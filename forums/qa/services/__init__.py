@@ -14,7 +14,8 @@ this package (``from forums.qa import services as qa``):
 - ``snapshot``: what each audience sees (question views, the snapshot, the frames);
 - ``asking``: asking a question, voting, the coalesced vote tallies;
 - ``moderation``: approve, reject, edit, pin, answer, hide;
-- ``sessions``: opening and closing a session, the lists pages show;
+- ``sessions``: staff creating, editing and deleting a session (logged), opening and
+  closing it, the lists pages show;
 - ``faq``: an answered question becomes an FAQ entry in a guide, through review;
 - ``privacy``: a member's questions and votes, exported and erased.
 """
@@ -56,8 +57,17 @@ from forums.qa.services.moderation import (
 )
 from forums.qa.services.privacy import erase_questions, export_questions
 from forums.qa.services.sessions import (
+    SESSION_CREATE,
+    SESSION_DELETE,
+    SESSION_DETAILS,
+    SESSION_EDIT,
+    SESSION_MODERATORS,
     SESSION_STATE_ACTIONS,
+    create_session,
+    delete_session,
+    edit_session,
     listed_sessions,
+    moderator_candidates,
     public_questions,
     session_edited,
     set_session_state,
@@ -85,6 +95,11 @@ __all__ = [
     "MODERATORS",
     "MODERATOR_LIMIT",
     "PUBLIC",
+    "SESSION_CREATE",
+    "SESSION_DELETE",
+    "SESSION_DETAILS",
+    "SESSION_EDIT",
+    "SESSION_MODERATORS",
     "SESSION_STATE_ACTIONS",
     "VOTE_LIMIT",
     "VOTE_TALLIES",
@@ -97,11 +112,15 @@ __all__ = [
     "can_curate_answers",
     "can_moderate",
     "counts",
+    "create_session",
+    "delete_session",
+    "edit_session",
     "edit_question",
     "erase_questions",
     "export_questions",
     "hide_question",
     "listed_sessions",
+    "moderator_candidates",
     "moderator_question",
     "moderator_view",
     "own_view",

@@ -1,6 +1,10 @@
-"""A session's life (scheduled, open, closed) and the lists pages show."""
+"""A session's life: created, edited and deleted by staff in Wagtail admin (each logged
+with the actor), scheduled, open, closed; and the lists pages show."""
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from forums import live
@@ -12,6 +16,7 @@ from forums.qa.protocol import SessionUpdatedFrame
 from forums.qa.services.access import get_session, locked_session
 from forums.qa.services.moderation import authorise_moderator
 from forums.qa.services.snapshot import broadcast_question, session_view
+from portal import roles
 
 State = Question.State
 
@@ -69,6 +74,194 @@ def session_edited(session, before):
     after = session_view(QASession.objects.get(pk=session.pk))
     if after != before:
         live.broadcast_on_commit(session.topic, SessionUpdatedFrame(session=after))
+
+
+# --- staff edits (Wagtail admin) ------------------------------------------------------------
+SESSION_CREATE = "qa.session.create"
+SESSION_EDIT = "qa.session.edit"
+SESSION_MODERATORS = "qa.session.moderators"
+SESSION_DELETE = "qa.session.delete"
+# What an edit may change besides the state (``set_session_state``) and the moderators.
+SESSION_DETAILS = (
+    "title",
+    "slug",
+    "description",
+    "lecture",
+    "event",
+    "starts_at",
+    "premoderation",
+    "anonymous_allowed",
+    "max_question_length",
+)
+
+
+def moderator_candidates():
+    """Who may be named a session's moderator: active staff accounts (the staff roles,
+    ``is_staff`` or administrators), never a family member's account."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name__in=roles.STAFF_ROLES))
+        .distinct()
+    )
+
+
+def _authorise_staff(permission):
+    """The ``authorise`` step of a staff edit: the model permission Wagtail admin asks
+    for (Moderators add and change sessions; only administrators delete one)."""
+
+    def authorise(actor):
+        if (
+            actor is None
+            or not actor.is_authenticated
+            or not actor.is_active
+            or not actor.has_perm(f"forums.{permission}")
+        ):
+            raise ServiceError(errors.FORBIDDEN, _("You may not change live Q&A sessions."))
+
+    return authorise
+
+
+def _moderator_ids(accounts):
+    """The ids of ``accounts``, refused unless every one may moderate a session."""
+    wanted = {getattr(account, "pk", account) for account in accounts}
+    allowed = set(moderator_candidates().filter(pk__in=wanted).values_list("pk", flat=True))
+    if wanted - allowed:
+        raise ServiceError(
+            errors.INVALID,
+            _("Only staff accounts can moderate a session."),
+            fields={"moderators": []},
+        )
+    return wanted
+
+
+def _validated(session):
+    try:
+        session.full_clean(exclude=["moderators"])
+    except ValidationError as error:
+        raise ServiceError(
+            errors.INVALID, " ".join(error.messages), fields=error.message_dict
+        ) from None
+    return session
+
+
+def _logged_value(value):
+    """A detail as the log keeps it: ids for rows, ISO text for times."""
+    if hasattr(value, "pk"):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def create_session(user, *, moderators=(), **fields):
+    """Create a session (``forums.add_qasession``: Moderators and administrators) with
+    its named moderators (staff accounts only). Logged with the actor, the moderators
+    named in the record. Returns the session."""
+    wanted = _moderator_ids(moderators)
+    with moderator_action(
+        user,
+        SESSION_CREATE,
+        context=f"qa:{fields.get('slug', '')}",
+        authorise=_authorise_staff("add_qasession"),
+    ) as record:
+        unknown = set(fields) - set(SESSION_DETAILS) - {"state"}
+        if unknown:
+            raise ServiceError(errors.INVALID, _("That is not a session field."))
+        session = _validated(QASession(**fields))
+        session.save()
+        session.moderators.set(sorted(wanted))
+        record.context = session.context
+        record.target(
+            "qa_session",
+            session.pk,
+            title=session.title,
+            state=session.state,
+            moderators=sorted(wanted),
+        )
+    return session
+
+
+def edit_session(session_id, user, *, changes, moderators=None):
+    """A staff edit of a session's details (``changes``: any of ``SESSION_DETAILS``) and,
+    when ``moderators`` is given, of who moderates it (``forums.change_qasession``).
+
+    Guarantees: the session is locked; only fields whose value differs are written; the
+    details are logged as one record naming the fields changed, a change of moderators as
+    a record of its own naming who was added and who removed (who may read pending
+    questions and crisis holds); connected clients get the new details after the commit.
+    An edit that changes nothing logs nothing. The state changes through
+    :func:`set_session_state`."""
+    wanted = None if moderators is None else _moderator_ids(moderators)
+    authorise = _authorise_staff("change_qasession")
+    authorise(user)
+    unknown = set(changes) - set(SESSION_DETAILS)
+    if unknown:
+        raise ServiceError(errors.INVALID, _("That is not a session field."))
+    with transaction.atomic():
+        session = locked_session(session_id)
+        before = session_view(session)
+        changed = {
+            name: (getattr(session, name), value)
+            for name, value in changes.items()
+            if getattr(session, name) != value
+        }
+        with moderator_action(user, SESSION_EDIT, context=session.context) as record:
+            if not changed:
+                record.nothing_to_change()
+            else:
+                for name, (_old, new) in changed.items():
+                    setattr(session, name, new)
+                _validated(session).save(update_fields=[*changed, "updated_at"])
+                record.context = session.context
+                record.target(
+                    "qa_session",
+                    session.pk,
+                    title=session.title,
+                    changed=sorted(changed),
+                    was={
+                        name: _logged_value(old)
+                        for name, (old, _new) in changed.items()
+                        if name not in ("title", "description")
+                    },
+                )
+        if wanted is not None:
+            with moderator_action(user, SESSION_MODERATORS, context=session.context) as record:
+                current = set(session.moderators.values_list("pk", flat=True))
+                if current == wanted:
+                    record.nothing_to_change()
+                else:
+                    session.moderators.set(sorted(wanted))
+                    record.target(
+                        "qa_session",
+                        session.pk,
+                        title=session.title,
+                        added=sorted(wanted - current),
+                        removed=sorted(current - wanted),
+                    )
+        session_edited(session, before)
+    return session
+
+
+def delete_session(session_id, user):
+    """Delete a session with its questions and votes (``forums.delete_qasession``: only
+    administrators). Logged with the actor, the session's title and how many questions
+    went with it (never their text)."""
+    with moderator_action(
+        user,
+        SESSION_DELETE,
+        context="qa:",
+        authorise=_authorise_staff("delete_qasession"),
+    ) as record:
+        session = locked_session(session_id)
+        record.context = session.context
+        record.target(
+            "qa_session",
+            session.pk,
+            title=session.title,
+            questions=session.questions.count(),
+        )
+        session.delete()
 
 
 def public_questions(session, *, order="votes"):
