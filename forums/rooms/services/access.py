@@ -25,7 +25,7 @@ from forums.live import errors
 from forums.live.errors import ServiceError
 from forums.models import Room, RoomMembership
 from forums.rooms.services.hours import closed_explanation, room_is_open
-from portal import roles
+from portal import mfa, roles
 
 MODERATOR_AUDIENCE = "moderators"
 
@@ -38,9 +38,10 @@ SLOW_MODE = "slow_mode"
 
 
 def is_moderator(user):
-    """Moderators (the role) and superusers moderate every room; checked fresh each time,
-    the account row included (a socket's user object is as old as the socket: an account
-    deactivated or stripped of superuser since then must not keep moderating)."""
+    """Moderators (the role) and superusers moderate every room, once they have a second
+    sign-in step (``portal.mfa``); checked fresh each time, the account row included (a
+    socket's user object is as old as the socket: an account deactivated, stripped of
+    superuser or of its second step since then must not keep moderating)."""
     return standing(user)[0]
 
 
@@ -50,23 +51,27 @@ def standing(user):
     Every message a member sends runs this, on the one thread a process has for its
     sockets' database work: the account's flags, its role (the portal's Moderators group,
     ``portal.roles``), the Family members role and the verified address (allauth's
-    ``EmailAddress``) are read in one statement. A member also needs a profile (a
-    display name), read from ``user`` (a socket's user has it loaded already)."""
+    ``EmailAddress``) are read in one statement, with whether the account has a second
+    sign-in step (a moderator without one has no moderator powers, ``portal.mfa``). A
+    member also needs a profile (a display name), read from ``user`` (a socket's user has
+    it loaded already)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False, False
     row = next(
         iter(
             _accounts_with_standing()
             .filter(pk=user.pk)
-            .values_list("is_active", "is_superuser", "moderator", "verified", "family")[:1]
+            .values_list(
+                "is_active", "is_superuser", "moderator", "second_factor", "verified", "family"
+            )[:1]
         ),
         None,
     )
     if row is None or not row[0]:
         return False, False
-    _, superuser, moderator, verified, family = row
+    _, superuser, moderator, second_factor, verified, family = row
     member = bool(verified and family and hasattr(user, "profile"))
-    return bool(superuser or moderator), member
+    return bool((superuser or moderator) and second_factor), member
 
 
 @functools.cache
@@ -78,6 +83,7 @@ def _accounts_with_standing():
     a room member."""
     return get_user_model().objects.annotate(
         moderator=Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.MODERATORS)),
+        second_factor=mfa.second_factor_exists(),
         verified=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)),
         family=Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.FAMILY_MEMBERS)),
     )
