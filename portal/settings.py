@@ -304,6 +304,9 @@ WAGTAILADMIN_LOGIN_URL = "account_login"
 # password. With DEBUG on, WebAuthn accepts the http origin of a development machine.
 MFA_ADAPTER = "portal.mfa.PortalMFAAdapter"
 MFA_FORMS = {"authenticate": "portal.mfa.SignInCodeForm"}
+# A code is accepted in the 30 seconds before and after its own (a phone's clock drifts,
+# people type slowly); each code still works only once.
+MFA_TOTP_TOLERANCE = 1
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
