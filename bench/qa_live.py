@@ -54,6 +54,7 @@ def prepare(broadcasts):
     import django
 
     django.setup()
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.contrib.auth.models import Group
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
@@ -70,6 +71,8 @@ def prepare(broadcasts):
     )
     moderator = User.objects.create_user(email=f"mod@{EMAIL_DOMAIN}", password=None)
     moderator.groups.add(Group.objects.get_or_create(name=roles.MODERATORS)[0])
+    # Staff powers need a second sign-in step (portal.mfa); the bench never logs in.
+    TOTP.activate(moderator, generate_totp_secret())
     asker = User.objects.create_user(email=f"asker@{EMAIL_DOMAIN}", password=None)
     pending = [
         Question.objects.create(

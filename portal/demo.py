@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -18,6 +20,9 @@ from portal.models import Profile, Relationship, User
 
 # Published on purpose: demo accounts exist only where DEBUG is on (see seed_demo).
 DEMO_PASSWORD = "family-portal-demo"  # noqa: S105
+# The demo staff accounts' authenticator-app secret (base32), published for the same
+# reason: add it to any authenticator app, or run `manage.py demo_totp` for the code.
+DEMO_TOTP_SECRET = "DEMOFAMILYPORTALSTAFFTOTPSECRET2"  # noqa: S105
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 
 
@@ -28,6 +33,11 @@ class DemoAccount:
     role: str | None
     relationship: str = ""
     superuser: bool = False
+
+    @property
+    def staff(self):
+        """Staff accounts must sign in with a second step (portal.mfa)."""
+        return self.superuser or self.role in roles.STAFF_ROLES
 
 
 DEMO_ACCOUNTS = [
@@ -64,7 +74,9 @@ def seeders():
 
 @transaction.atomic
 def seed_core_accounts(log):
-    """One verified account per role, plus an administrator. Idempotent."""
+    """One verified account per role, plus an administrator; every staff account with
+    the demo authenticator-app secret (``DEMO_TOTP_SECRET``) when it has no authenticator
+    app yet (one set up by hand is kept). Idempotent."""
     for account in DEMO_ACCOUNTS:
         user = User.objects.filter(email__iexact=account.email).first()
         created = user is None
@@ -84,6 +96,12 @@ def seed_core_accounts(log):
             defaults={"display_name": account.display_name, "relationship": account.relationship},
         )
         log(f"{'created' if created else 'kept'} {account.email}")
+        if (
+            account.staff
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            TOTP.activate(user, DEMO_TOTP_SECRET)
+            log(f"authenticator app for {account.email}")
 
 
 def seed_site_address(log):
@@ -105,3 +123,15 @@ def seed_site_address(log):
 def run_all(log):
     for seeder in seeders():
         seeder.seed(log)
+
+
+def totp_code(secret, at=None):
+    """The authenticator-app code for ``secret`` at ``at`` (a Unix time; now when None),
+    computed by allauth's own TOTP functions, as the app on a phone would show it."""
+    import time
+
+    from allauth.mfa import app_settings as mfa_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    now = time.time() if at is None else at
+    return format_hotp_value(hotp_value(secret, int(now) // mfa_settings.TOTP_PERIOD))

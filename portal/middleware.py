@@ -94,3 +94,37 @@ class ContentSecurityPolicyMiddleware:
             response.headers.setdefault("Content-Security-Policy", self.policy)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class StaffSecondFactorMiddleware:
+    """A logged-in staff account without a second sign-in step (``portal.mfa``) is sent
+    to set one up, from every page but the account pages themselves (allauth's
+    ``/accounts/``: log out, set up the step, confirm the password, verify the email),
+    static and media files and the language switch. The page it was going to is kept
+    for the *Continue* link once the step is set up.
+
+    Sockets do not pass through here: they refuse such an account staff powers
+    themselves (see ``portal.mfa``)."""
+
+    ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.shortcuts import redirect
+
+        from portal import mfa
+
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path_info.startswith(self.ALLOWED_PREFIXES)
+        ):
+            required, present = mfa.mfa_standing(user)
+            if required and not present:
+                if request.method == "GET":
+                    request.session[mfa.NEXT_SESSION_KEY] = request.get_full_path()
+                return redirect("mfa_activate_totp")
+        return self.get_response(request)

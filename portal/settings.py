@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -95,6 +96,9 @@ MIDDLEWARE = [
     # below): an address holding a NUL character is a 404, on PostgreSQL too.
     "portal.middleware.RefuseNulCharactersMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # After authentication and allauth: a staff account without a second sign-in step is
+    # sent to set one up (portal/mfa.py says who is staff).
+    "portal.middleware.StaffSecondFactorMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -284,6 +288,28 @@ ACCOUNT_RATE_LIMITS = {
 }
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "portal:account"
+# Wagtail admin sends visitors to allauth's log-in, the one that asks for the second
+# step; its own /admin/login/ form redirects there too (portal/urls.py).
+WAGTAILADMIN_LOGIN_URL = "account_login"
+
+# --- Second sign-in step (allauth.mfa) -------------------------------------------------
+# Every staff account must have one (portal/mfa.py); families may add one from My
+# account. An authenticator app (TOTP) works everywhere; recovery codes are the way back
+# in when the phone is lost (an administrator can also reset: `manage.py reset_mfa`).
+# Security keys and passkeys (WebAuthn) are offered beside the app: browsers allow them
+# only on https pages and on http://localhost, and they are tied to the host name, so
+# on a server reached by IP address, or by plain http under another name, staff use the
+# app. A passkey is a second factor here, never a log-in without the password
+# (MFA_PASSKEY_LOGIN_ENABLED stays off), so every staff log-in still starts with the
+# password. With DEBUG on, WebAuthn accepts the http origin of a development machine.
+MFA_ADAPTER = "portal.mfa.PortalMFAAdapter"
+MFA_FORMS = {"authenticate": "portal.mfa.SignInCodeForm"}
+# A code is accepted in the 30 seconds before and after its own (a phone's clock drifts,
+# people type slowly); each code still works only once.
+MFA_TOTP_TOLERANCE = 1
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -325,6 +351,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Wagtail --------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="Family Portal")
+# The name authenticator apps show beside a staff member's code.
+MFA_TOTP_ISSUER = WAGTAIL_SITE_NAME
 # The address families reach the portal at, with scheme (and port when not the default):
 # every link in mail, calendar files and feeds, Wagtail's admin links and the demo site's
 # page URLs are built on it. `make run` sets it to the address it serves;

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -12,6 +13,13 @@ from wagtail.documents import urls as wagtaildocs_urls
 from lectures import views as lectures_views
 
 urlpatterns = [
+    # Wagtail's own log-in form would skip the second sign-in step: staff log in through
+    # allauth's, which asks for it (``next`` and the rest of the query are kept).
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="account_login", query_string=True),
+        name="admin_login_elsewhere",
+    ),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),

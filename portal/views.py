@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal import notifications, roles, services
+from portal import mfa, notifications, roles, services
 from portal.forms import DeleteAccountForm, EmailChoicesForm, EmergencyContactForm, ProfileForm
 from portal.models import EmergencyContact
 
@@ -32,6 +32,7 @@ def account(request):
             "emergency_contact": EmergencyContact.objects.filter(user=user).first(),
             "roles": roles.user_roles(user),
             "can_use_admin": user.has_perm("wagtailadmin.access_admin"),
+            "has_second_step": mfa.has_mfa(user),
         },
     )
 

@@ -10,6 +10,12 @@ transactional test removes the groups the migrations made.
     ModeratorFactory()   CoordinatorFactory()   EditorFactory()   ReviewerFactory()
     StaffFactory(roles=[CARE_COORDINATORS, MODERATORS])  # staff in several roles
     SuperuserFactory()
+    ModeratorFactory(mfa=False)                          # staff without a second step
+
+Every account that must sign in with a second step (``portal.mfa.requires_mfa``: every
+staff role, administrators) gets an authenticator app with ``TOTP_SECRET``, as if it had
+enrolled, unless ``mfa=False``; ``mfa=True`` gives one to a family member too.
+``totp_code()`` is the code an app shows for it now.
 
 Emails and display names come from per-process sequences, so they never collide within
 a test run (each pytest-xdist worker has a database of its own).
@@ -17,9 +23,11 @@ a test run (each pytest-xdist worker has a database of its own).
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 
-from portal import services
+from portal import demo, services
+from portal import mfa as mfa_module
 from portal.models import User
 from portal.roles import (
     CARE_COORDINATORS,
@@ -30,6 +38,13 @@ from portal.roles import (
 )
 
 PASSWORD = "a-Long-test-passphrase-42"
+# The authenticator-app secret of every account the factories enrol (base32).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret=TOTP_SECRET, at=None):
+    """The code an authenticator app holding ``secret`` shows now (or at ``at``)."""
+    return demo.totp_code(secret, at)
 
 
 class AccountFactory(factory.django.DjangoModelFactory):
@@ -43,20 +58,25 @@ class AccountFactory(factory.django.DjangoModelFactory):
     # Not model fields: taken out in _create / _build.
     verified = True  # allauth's EmailAddress, primary and verified
     roles = ()  # names of portal.roles groups to join
+    # An authenticator app with TOTP_SECRET: None (the default) when the account must
+    # have a second step (staff), True always, False never.
+    mfa = None
 
     @classmethod
-    def _build(cls, model_class, *args, verified, roles, password, **fields):
+    def _build(cls, model_class, *args, verified, roles, password, mfa, **fields):
         user = model_class(*args, **fields)
         user.set_password(password)
         return user
 
     @classmethod
-    def _create(cls, model_class, *args, verified, roles, password, **fields):
+    def _create(cls, model_class, *args, verified, roles, password, mfa, **fields):
         user = cls._create_account(model_class, password=password, **fields)
         if verified:
             EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
         for role in roles:
             user.groups.add(Group.objects.get_or_create(name=role)[0])
+        if mfa or (mfa is None and mfa_module.requires_mfa(user)):
+            TOTP.activate(user, TOTP_SECRET)
         return user
 
     @classmethod

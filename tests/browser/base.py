@@ -25,7 +25,7 @@ from django.test.utils import override_settings
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.conftest import find_chromium
-from tests.factories import PASSWORD, FamilyMemberFactory
+from tests.factories import PASSWORD, TOTP_SECRET, FamilyMemberFactory, totp_code
 from tests.sessions import browser_cookie
 from tests.sockets import close_sync_thread_connections
 
@@ -232,12 +232,33 @@ class PortalBrowserTestCase(ChannelsLiveServerTestCase):
     def create_verified_member(self, email, display_name):
         return FamilyMemberFactory(email=email, display_name=display_name)
 
-    def log_in(self, page, email, password=PASSWORD):
+    def log_in(self, page, email, password=PASSWORD, *, totp_secret=TOTP_SECRET):
+        """Log in through the form; an account with an authenticator app (every staff
+        account the factories make) is then asked for the app's code, computed here
+        from ``totp_secret``."""
         page.goto(self.url("/accounts/login/"))
         page.locator("#id_login").fill(email)
         page.locator("#id_password").fill(password)
         page.locator("main form").get_by_role("button", name="Log in", exact=True).click()
-        page.wait_for_url(self.url("/my-account/"))
+        code_step = self.url("/accounts/2fa/authenticate/")
+        page.wait_for_url(lambda url: url in (self.url("/my-account/"), code_step))
+        if page.url == code_step:
+            page.get_by_label("Code from your authenticator app").fill(
+                self.fresh_totp_code(email, totp_secret)
+            )
+            page.get_by_role("button", name="Sign in", exact=True).click()
+            page.wait_for_url(self.url("/my-account/"))
+
+    def fresh_totp_code(self, email, secret=TOTP_SECRET):
+        """The app's code for ``secret`` now, or in the next 30-second period when this
+        account already used the current one (allauth accepts each code once)."""
+        used = self.__dict__.setdefault("_totp_periods_used", set())
+        period = int(time.time()) // 30
+        if (email, period) in used:
+            time.sleep((period + 1) * 30 - time.time() + 0.05)
+            period = int(time.time()) // 30
+        used.add((email, period))
+        return totp_code(secret, period * 30)
 
     def log_in_as(self, page, user):
         """Log ``user`` in by a session cookie, without the log-in form: for tests of

@@ -5,13 +5,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from forums.models import QASession, Question
 from portal import roles
 from tests.browser.base import NARROW, PortalBrowserTestCase
+from tests.factories import FamilyMemberFactory
 
 pytestmark = pytest.mark.browser
 
@@ -28,8 +28,10 @@ class LiveQAInChromiumTests(PortalBrowserTestCase):
             state=QASession.State.OPEN,
         )
         self.family = self.create_verified_member("asker@example.test", "Hopeful Aunt")
-        moderator = self.create_verified_member("mod@example.test", "Clinician Dana")
-        moderator.groups.add(Group.objects.get_or_create(name=roles.MODERATORS)[0])
+        # A moderator with a display name, and an authenticator app as staff must have.
+        FamilyMemberFactory(
+            email="mod@example.test", display_name="Clinician Dana", roles=[roles.MODERATORS]
+        )
 
     def test_a_question_approved_by_the_moderator_appears_live_for_the_participant(self):
         participant = self.open_page()

@@ -4,13 +4,13 @@ a crisis message, inert XSS, and axe-core on the room list, a room and the queue
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from forums.models import ModerationAction, Room, RoomMembership
 from portal import roles
 from tests.browser.base import NARROW, PortalBrowserTestCase
+from tests.factories import FamilyMemberFactory
 
 pytestmark = pytest.mark.browser
 
@@ -26,8 +26,10 @@ class RoomsInChromiumTests(PortalBrowserTestCase):
         )
         self.hopeful = self.create_verified_member("hopeful@example.test", "Hopeful Mom")
         self.steady = self.create_verified_member("steady@example.test", "Steady Dad")
-        self.moderator = self.create_verified_member("mod@example.test", "Moderator Sam")
-        self.moderator.groups.add(Group.objects.get(name=roles.MODERATORS))
+        # A moderator with a display name, and an authenticator app as staff must have.
+        self.moderator = FamilyMemberFactory(
+            email="mod@example.test", display_name="Moderator Sam", roles=[roles.MODERATORS]
+        )
 
     def enter_room(self, email, viewport=None):
         page = self.open_page(viewport) if viewport else self.open_page()

@@ -30,9 +30,11 @@ def moderator(make_staff):
 # --- standing: read fresh from the account, its groups and its email addresses ----------
 def test_standing_reads_role_and_verified_email_fresh(make_family_member, moderator):
     from allauth.account.models import EmailAddress
+    from allauth.mfa.totp.internal.auth import TOTP
     from django.contrib.auth.models import Group
 
     from portal.models import User
+    from tests.factories import TOTP_SECRET
 
     member = make_family_member()
     assert service.standing(member) == (False, True)
@@ -42,6 +44,9 @@ def test_standing_reads_role_and_verified_email_fresh(make_family_member, modera
     member.groups.add(Group.objects.get(name=roles.CARE_COORDINATORS))
     assert service.standing(member) == (False, True)
     User.objects.filter(pk=member.pk).update(is_superuser=True)
+    # An administrator moderates once the account has a second sign-in step (portal.mfa).
+    assert service.standing(member) == (False, True)
+    TOTP.activate(member, TOTP_SECRET)
     assert service.standing(member) == (True, True)
     User.objects.filter(pk=member.pk).update(is_superuser=False)
     EmailAddress.objects.filter(user=member).update(verified=False)

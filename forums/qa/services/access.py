@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from forums.live import errors, ratelimit
 from forums.live.errors import ServiceError
 from forums.models import QASession, Question
-from portal import roles
+from portal import mfa, roles
 
 MODERATOR_LIMIT = (240, 60)  # moderator actions per account per minute (a runaway script)
 
@@ -34,12 +34,18 @@ def socket_tags(user, *, console):
 
 
 def can_moderate(user, session):
-    """Fresh from the database: superusers, the Moderators group, named moderators."""
+    """Fresh from the database: superusers, the Moderators group, named moderators; a
+    staff account among them only with its second sign-in step (``portal.mfa``: one more
+    query per moderator action, none per family question or vote)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser or roles.has_role(user, roles.MODERATORS):
-        return True
-    return session.moderators.filter(pk=user.pk).exists()
+    if not (
+        user.is_superuser
+        or roles.has_role(user, roles.MODERATORS)
+        or session.moderators.filter(pk=user.pk).exists()
+    ):
+        return False
+    return mfa.may_use_staff_powers(user)
 
 
 def can_curate_answers(user):

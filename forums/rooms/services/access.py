@@ -23,7 +23,7 @@ from forums.live import errors
 from forums.live.errors import ServiceError
 from forums.models import Room, RoomMembership
 from forums.rooms.services.hours import closed_explanation, room_is_open
-from portal import roles
+from portal import mfa, roles
 from portal.compiled import CompiledQuery
 
 MODERATOR_AUDIENCE = "moderators"
@@ -37,9 +37,10 @@ SLOW_MODE = "slow_mode"
 
 
 def is_moderator(user):
-    """Moderators (the role) and superusers moderate every room; checked fresh each time,
-    the account row included (a socket's user object is as old as the socket: an account
-    deactivated or stripped of superuser since then must not keep moderating)."""
+    """Moderators (the role) and superusers moderate every room, once they have a second
+    sign-in step (``portal.mfa``); checked fresh each time, the account row included (a
+    socket's user object is as old as the socket: an account deactivated, stripped of
+    superuser or of its second step since then must not keep moderating)."""
     return standing(user)[0]
 
 
@@ -49,36 +50,43 @@ def standing(user):
     Every message a member sends runs this, on the one thread a process has for its
     sockets' database work: the account's flags, its role (the portal's Moderators group,
     ``portal.roles``), the Family members role and the verified address (allauth's
-    ``EmailAddress``) are read in one statement. A member also needs a profile (a
-    display name), read from ``user`` (a socket's user has it loaded already)."""
+    ``EmailAddress``) are read in one statement, with whether the account has a second
+    sign-in step is in place (a moderator without one has no moderator powers,
+    ``portal.mfa.second_step_in_place``). A
+    member also needs a profile (a display name), read from ``user`` (a socket's user has
+    it loaded already)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False, False
     row = _STANDING.fetchone(account=user.pk)
     if row is None or not row[0]:
         return False, False
-    _, superuser, moderator, verified, family = row
+    _, superuser, moderator, second_step, verified, family = row
     member = bool(verified and family and hasattr(user, "profile"))
-    return bool(superuser or moderator), member
+    return bool((superuser or moderator) and second_step), member
 
 
 def _accounts_with_standing(account):
-    """The account's flags, its roles and whether it has a verified address, as one
-    ``values_list`` row. A member needs the Family members role besides the verified
-    address: a coordinator's verified account is not a room member."""
+    """The account's flags, its roles, whether its second sign-in step is in place and
+    whether it has a verified address, as one ``values_list`` row. A member needs the
+    Family members role besides the verified address: a coordinator's verified account
+    is not a room member."""
     return (
         get_user_model()
         .objects.annotate(
             moderator=Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.MODERATORS)),
+            second_step=mfa.second_step_in_place(),
             verified=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)),
             family=Exists(Group.objects.filter(user=OuterRef("pk"), name=roles.FAMILY_MEMBERS)),
         )
         .filter(pk=account)
-        .values_list("is_active", "is_superuser", "moderator", "verified", "family")[:1]
+        .values_list("is_active", "is_superuser", "moderator", "second_step", "verified", "family")[
+            :1
+        ]
     )
 
 
 # Compiled by the ORM once per database, run with the account's id on every message:
-# Django compiling the three sub-queries anew for each message cost three times the
+# Django compiling the sub-queries anew for each message cost three times the
 # database's answer (bench/README.md, "Peer rooms before and after the rebuild").
 _STANDING = CompiledQuery(_accounts_with_standing, "account")
 

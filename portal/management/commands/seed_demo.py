@@ -44,3 +44,8 @@ class Command(BaseCommand):
             for account in demo.DEMO_ACCOUNTS:
                 role = "administrator" if account.superuser else account.role
                 self.stdout.write(f"  {account.email:<26} {role}")
+            self.stdout.write(
+                "Staff accounts sign in with a second step: a code from an authenticator app "
+                f"holding the secret {demo.DEMO_TOTP_SECRET}, or from "
+                "`python manage.py demo_totp`."
+            )
