@@ -612,6 +612,10 @@ class ClinicalReviewTask(AbstractGroupApprovalTask):
             actions.append(("approve", _("Approve"), True))
         return actions
 
+    def get_template_for_action(self, action):
+        # Wagtail's modal with the fields out of a <ul> (see the template).
+        return "lectures/admin/clinical_review_action_modal.html"
+
     def get_form_for_action(self, action):
         if action == "approve":
             from lectures.forms import ClinicalApprovalForm

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_POST
 from forums.live import errors
 from forums.live.errors import ServiceError
 from forums.models import QASession, QuestionVote
+from forums.qa import presenter
 from forums.qa import services as qa
+from portal.templatetags.portal_tags import crisis_resources
 
 # Words the Q&A script shows (translated here, passed to the page with json_script).
 QA_STRINGS = {
@@ -225,17 +227,39 @@ def moderate(request, slug):
     return render(request, "forums/qa/moderate.html", {"session": session, "strings": QA_STRINGS})
 
 
+# How many questions the projector lists after the one being answered (qa.js reads it
+# from the page): as many as stay readable from the back of a room at 1280×720.
+PRESENTER_NEXT = 3
+
+
 def present(request, slug):
+    """The projector's view: the question being answered in large type, the next few,
+    and where to ask (the full address and its QR code). Shows only published
+    questions, like the public archive, so anybody may open it (as before)."""
     session = _session(slug)
-    questions = list(qa.public_questions(session).filter(state=qa.State.VISIBLE)[:6])
+    questions = list(
+        qa.public_questions(session).filter(state=qa.State.VISIBLE)[: PRESENTER_NEXT + 1]
+    )
     pinned = next((question for question in questions if question.pinned), None)
+    address = presenter.session_address(session)
     return render(
         request,
         "forums/qa/present.html",
         {
             "session": session,
             "pinned": pinned,
-            "questions": [question for question in questions if not question.pinned][:5],
+            "questions": [question for question in questions if not question.pinned][
+                :PRESENTER_NEXT
+            ],
+            "next_count": PRESENTER_NEXT,
+            "address": address,
+            "address_html": presenter.breakable(address),
+            "qr_svg": presenter.qr_svg(
+                address, label=_("QR code of the address %(address)s") % {"address": address}
+            ),
+            # The same lines as every page's footer (from the database, or the built-in
+            # ones when it is down), as one small line.
+            "crisis": crisis_resources(),
             "strings": QA_STRINGS,
         },
     )

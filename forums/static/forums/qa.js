@@ -440,14 +440,22 @@ function renderConsole() {
 }
 
 // ---- presenter ---------------------------------------------------------------------
+// Smaller type for a long question, so that it fits the projector (qa-present.css);
+// the same thresholds as the page's first render (templates/forums/qa/present.html).
+const presenterSize = (text) => (text.length > 320 ? "longer" : text.length > 160 ? "long" : "");
+
 function renderPresenter() {
   const visible = sorted((q) => q.state === "visible");
   const pinned = visible.find((q) => q.pinned);
-  $("qa-now-text").textContent = pinned ? pinned.text : T.nextQuestion;
+  const now = $("qa-now-text");
+  now.textContent = pinned ? pinned.text : T.nextQuestion;
+  const size = pinned ? presenterSize(pinned.text) : "none";
+  now.className = "qa-present__pinned" + (size ? ` qa-present__pinned--${size}` : "");
+  const next = Number(app.dataset.next) || 3;
   $("qa-top").replaceChildren(
     ...visible
       .filter((q) => !q.pinned)
-      .slice(0, 5)
+      .slice(0, next)
       .map((q) =>
         el("li", { "data-id": q.id }, [
           el("span", { className: "qa-present__text", text: q.text }),
