@@ -67,7 +67,7 @@ def main():
                 options.calls,
             ),
         )
-        describe("standing", timed(lambda n: service.standing(member), options.calls))
+        describe("standing", timed(lambda n: service.standing(member, room), options.calls))
     finally:
         rooms_chat.cleanup()
 
