@@ -28,6 +28,7 @@ class RoomsInChromiumTests(PortalBrowserTestCase):
         self.steady = self.create_verified_member("steady@example.test", "Steady Dad")
         self.moderator = self.create_verified_member("mod@example.test", "Moderator Sam")
         self.moderator.groups.add(Group.objects.get(name=roles.MODERATORS))
+        self.room.moderators.add(self.moderator)  # moderators moderate the rooms they lead
 
     def enter_room(self, email, viewport=None):
         page = self.open_page(viewport) if viewport else self.open_page()
