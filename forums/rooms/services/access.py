@@ -209,6 +209,8 @@ def display_name(user):
     if profile is not None and profile.display_name:
         return profile.display_name
     role = getattr(user, "_holds_moderator_role", None)
+    if role is None and any(user.__dict__.get("_room_moderator", {}).values()):
+        role = True  # a room's moderator, just read
     if role is None:
         role = user._holds_moderator_role = holds_moderator_role(user)
     return _("Moderator") if role else _("member")

@@ -41,11 +41,13 @@ def message_frame_data(message):
     author = message.author
     removed = message.state == Message.State.REMOVED
     reply = message.reply_to
+    # (First: a moderator of the room needs no second query for its name.)
+    moderator = bool(author is not None and is_moderator_cached(author, message.room_id))
     return MessageData(
         id=message.pk,
         author=display_name(author),
         member_id=message.membership_id,
-        moderator=bool(author is not None and is_moderator_cached(author, message.room_id)),
+        moderator=moderator,
         body="" if removed else message.body,
         reply_to=(
             RepliedTo(
