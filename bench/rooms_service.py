@@ -69,7 +69,7 @@ def main():
                 options.calls,
             ),
         )
-        describe("standing", timed(lambda n: service.standing(member), options.calls))
+        describe("standing", timed(lambda n: service.standing(member, room), options.calls))
         # Python function calls per message: a count, not a time, so it does not move
         # with the machine's load (before/after comparisons on a busy machine).
         profile = cProfile.Profile()

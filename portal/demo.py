@@ -50,6 +50,8 @@ DEMO_ACCOUNTS = [
     DemoAccount(
         "family2@example.org", "Steady Partner", roles.FAMILY_MEMBERS, Relationship.PARTNER
     ),
+    # Leads one peer room only (forums.rooms.demo): a moderator moderates the rooms it leads.
+    DemoAccount("moderator2@example.org", "Moderator Ana", roles.MODERATORS),
 ]
 
 

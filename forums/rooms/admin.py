@@ -2,6 +2,11 @@
 memberships (invitations, mutes, bans) and the watched words. Moderators and
 superusers.
 
+A moderator moderates the rooms it leads, here as in the rooms: the room and membership
+screens list, open and change only those (another room's screens answer 404, as if it
+did not exist), and a membership can be made in those rooms only. Administrators
+create rooms and name their first leads; a room's leads may then name others.
+
 Moderators open these screens, so they show members by display name only: an account's
 email is revealed only by *Who is this?* in the room, which is logged. Every moderator
 action made here (open, close, archive, slow mode, the room's leads, invite, mute, ban,
@@ -12,15 +17,19 @@ comes back as a form error.
 
 from allauth.account.models import EmailAddress
 from django import forms
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column
-from wagtail.admin.views.generic import CreateView, DeleteView, EditView
+from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
+from wagtail.admin.views.generic.history import HistoryView
+from wagtail.admin.views.generic.usage import UsageView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -68,14 +77,50 @@ class ServiceBackedView:
             return self.form_invalid(form)
 
 
+# --- the rooms a moderator moderates -----------------------------------------------------
+class ModeratedObjectOnly:
+    """A screen of one room or membership (edit, delete, history, usage) opens for the
+    rooms its user moderates only (``services.moderated_rooms``: the rooms it leads,
+    every room for an administrator); another room's is not found. ``room_field`` is
+    the lookup of the object's room."""
+
+    room_field = "pk"
+
+    def moderated(self, queryset):
+        rooms = service.moderated_rooms(self.request.user)
+        return queryset.filter(**{f"{self.room_field}__in": rooms})
+
+    def dispatch(self, request, *args, **kwargs):
+        pk = kwargs.get("pk")
+        if pk is not None and request.user.is_authenticated:
+            objects = self.model._default_manager.filter(pk=unquote(str(pk)))
+            if not self.moderated(objects).exists():
+                raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ModeratedListingOnly(ModeratedObjectOnly):
+    """A listing of rooms or memberships holds those of the rooms its user moderates."""
+
+    def get_base_queryset(self):
+        return self.moderated(super().get_base_queryset())
+
+
+def moderated(view_class, room_field, *, listing=False):
+    """``view_class`` limited to the rooms its user moderates."""
+    mixin = ModeratedListingOnly if listing else ModeratedObjectOnly
+    return type(view_class.__name__, (mixin, view_class), {"room_field": room_field})
+
+
 # --- rooms ---------------------------------------------------------------------------------
 class RoomPolicy(ModelPermissionPolicy):
     """Moderators archive a room (logged, its conversation kept) rather than delete it:
     deleting would erase the families' messages and bypass the moderation log. Only an
-    administrator may delete one (Wagtail's history records who did)."""
+    administrator may delete one (Wagtail's history records who did), or create one
+    (naming its first leads: a moderator moderates only the rooms it leads)."""
 
     def user_has_permission(self, user, action):
-        if action == "delete" and not (user.is_active and user.is_superuser):
+        if action in ("delete", "add") and not (user.is_active and user.is_superuser):
             return False
         return super().user_has_permission(user, action)
 
@@ -152,9 +197,12 @@ class RoomViewSet(ModelViewSet):
     model = Room
     icon = "group"
     menu_label = _("Peer rooms")
+    index_view_class = moderated(IndexView, "pk", listing=True)
     add_view_class = RoomCreateView
-    edit_view_class = RoomEditView
-    delete_view_class = RoomDeleteView
+    edit_view_class = moderated(RoomEditView, "pk")
+    delete_view_class = moderated(RoomDeleteView, "pk")
+    history_view_class = moderated(HistoryView, "pk")
+    usage_view_class = moderated(UsageView, "pk")
     copy_view_enabled = False
     list_display = ["name", "state", "access", "slow_mode_seconds"]
     list_filter = ["state", "access"]
@@ -230,6 +278,10 @@ class MembershipForm(WagtailAdminModelForm):
         if "account" in self.fields:
             self.fields["account"].queryset = invitable_accounts()
             self.fields["account"].label_from_instance = member_label
+        if "room" in self.fields:
+            # Memberships of the rooms this moderator moderates only (the service
+            # refuses any other too).
+            self.fields["room"].queryset = service.moderated_rooms(self.for_user)
 
 
 class MembershipEditForm(MembershipForm):
@@ -327,8 +379,12 @@ class MembershipViewSet(ModelViewSet):
     model = RoomMembership
     icon = "user"
     menu_label = _("Room memberships")
+    index_view_class = moderated(IndexView, "room", listing=True)
     add_view_class = MembershipCreateView
-    edit_view_class = MembershipEditView
+    edit_view_class = moderated(MembershipEditView, "room")
+    delete_view_class = moderated(DeleteView, "room")
+    history_view_class = moderated(HistoryView, "room")
+    usage_view_class = moderated(UsageView, "room")
     copy_view_enabled = False
     list_display = [
         "room",

@@ -4,10 +4,16 @@ Every frame calls a service with fresh data (a banned member or a demoted modera
 refused at the next frame); acks go out only after the service committed. Held
 messages and moderator frames travel to an audience (``moderators``, ``user:<id>``); a
 ban is a control message that closes the member's sockets at once; new guidelines one
-that has members' sockets reconnect (to be asked to accept them). A moderator's
-socket re-checks the role every MODERATOR_RECHECK_SECONDS, beside the delivery path
-(which never waits for the database): a moderator removed from the role, or whose
-account was deactivated, stops receiving held messages and reconnects as a member.
+that has members' sockets reconnect (to be asked to accept them).
+
+A room socket is a moderator's when its account moderates that room (a lead in the
+Moderators role, or a superuser): a moderator of other rooms is refused like any
+non-member. A moderator's socket re-checks that every MODERATOR_RECHECK_SECONDS, beside
+the delivery path (which never waits for the database): a moderator removed from the
+role or from the room's leads, or whose account was deactivated, stops receiving held
+messages and reconnects (as a member if it is one, else to be refused). The review
+queue's socket, ``/ws/moderation/``, is told of changes in the rooms its account
+moderates only, and re-reads them as often.
 """
 
 import asyncio
@@ -26,9 +32,6 @@ from forums.rooms import services as service
 
 MODERATOR_RECHECK_SECONDS = 15
 logger = logging.getLogger(__name__)
-
-
-QUEUE_SOCKET_TAGS = frozenset({service.MODERATOR_AUDIENCE})  # review-queue pages
 
 
 def socket_tags(user_id, moderator):
@@ -57,19 +60,22 @@ def _answering(reply, frame):
 
 class WatchesModeratorRole:
     """A moderator's socket: while it is open, check every MODERATOR_RECHECK_SECONDS that
-    the account still holds the role (read fresh: role, superuser, active), beside the
-    delivery path; ``role_lost()`` when it does not."""
+    the account still moderates (``still_moderating()``, read fresh: role, leads,
+    superuser, active), beside the delivery path; ``role_lost()`` when it does not."""
 
     _role_watch = None
 
     def watch_role(self):
         self._role_watch = asyncio.ensure_future(self._watch_role())
 
+    def still_moderating(self):
+        raise NotImplementedError
+
     async def _watch_role(self):
         while True:
             await asyncio.sleep(MODERATOR_RECHECK_SECONDS)
             try:
-                still = await database_sync_to_async(service.is_moderator)(self.user)
+                still = await database_sync_to_async(self.still_moderating)()
             except Exception:
                 logger.exception("rooms: moderator re-check failed; trying again")
                 continue
@@ -100,12 +106,15 @@ class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
         refusal = await database_sync_to_async(service.connect_check)(self.room, self.user)
         if refusal is not None:
             raise live.Refuse(*refusal)
-        self.is_moderator = await database_sync_to_async(service.is_moderator)(self.user)
+        self.is_moderator = await database_sync_to_async(service.is_moderator)(self.user, self.room)
         self.display_name = await database_sync_to_async(service.display_name)(self.user)
         self.topic = self.room.topic
         self.tags = socket_tags(self.user.pk, self.is_moderator)
         if self.is_moderator:
             self.watch_role()
+
+    def still_moderating(self):
+        return service.is_moderator(self.user, self.room)
 
     def _after(self):
         query = self.scope.get("query_string", b"").decode("latin-1")
@@ -132,7 +141,8 @@ class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
         self.tags = socket_tags(self.user.pk, False)
         await self.send_frame(
             protocol.error_frame(
-                protocol.FORBIDDEN, _("You are no longer a moderator here; reconnecting.")
+                protocol.FORBIDDEN,
+                _("You are no longer a moderator of this room; reconnecting."),
             )
         )
         await self.close(code=live.CLOSE_RECONNECT)
@@ -253,20 +263,34 @@ class RoomConsumer(WatchesModeratorRole, live.LiveConsumer):
 class QueueConsumer(WatchesModeratorRole, live.LiveConsumer):
     """``/ws/moderation/``: tells a moderator's review-queue page when the queue changed.
 
-    Frames carry no message text or names (the page refetches over HTTP); the role is
-    checked at connect and then every MODERATOR_RECHECK_SECONDS, like a room's moderator
-    socket."""
+    Frames carry no message text or names (the page refetches over HTTP). The socket is
+    for the Moderators role and superusers; it hears of the rooms its account moderates
+    only (tags ``lead:<room id>``, a superuser's ``rooms:all``; a moderator who leads no
+    room hears nothing). Role and rooms are read at connect and then every
+    MODERATOR_RECHECK_SECONDS, like a room's moderator socket."""
 
     frames = rooms_protocol.QUEUE_FRAMES
 
     async def open(self):
         if not getattr(self.user, "is_authenticated", False):
             raise live.Refuse(live.CLOSE_LOGIN_REQUIRED, protocol.LOGIN_REQUIRED, "Please log in.")
-        if not await database_sync_to_async(service.is_moderator)(self.user):
+        tags = await database_sync_to_async(self._queue_tags)()
+        if tags is None:
             raise live.Refuse(live.CLOSE_FORBIDDEN, protocol.FORBIDDEN, "Moderators only.")
         self.topic = service.QUEUE_TOPIC
-        self.tags = QUEUE_SOCKET_TAGS
+        self.tags = tags
         self.watch_role()
+
+    def _queue_tags(self):
+        """The socket's tags (the rooms it moderates now), or None: not a moderator."""
+        scope = service.moderation_scope(self.user)
+        return None if scope is None else service.queue_tags(scope)
+
+    def still_moderating(self):
+        tags = self._queue_tags()
+        if tags is not None:
+            self.tags = tags  # leads named or removed since: their rooms' changes follow
+        return tags is not None
 
     async def snapshot(self):
         return rooms_protocol.QueueSnapshotFrame()

@@ -1,5 +1,9 @@
 """Demo peer rooms for ``manage.py seed_demo`` (idempotent: rooms found by slug,
-messages added only to an empty room)."""
+messages added only to an empty room).
+
+A moderator moderates the rooms it leads: moderator@example.org leads every demo room,
+moderator2@example.org leads *Caring for yourself* only (and is refused from the others).
+"""
 
 from datetime import time, timedelta
 
@@ -49,6 +53,7 @@ ROOMS = [
         "sort_order": 40,
         "hold_first_messages": 1,
         "hours": [(day, time(18, 0), time(21, 0)) for day in range(0, 5)],
+        "leads": ["moderator2@example.org"],  # beside moderator@example.org
     },
 ]
 
@@ -93,6 +98,7 @@ def seed_rooms(log):
     for spec in ROOMS:
         spec = dict(spec)
         hours = spec.pop("hours", [])
+        other_leads = [lead for lead in map(_user, spec.pop("leads", [])) if lead]
         room, created = Room.objects.get_or_create(
             slug=spec["slug"], defaults={**spec, "guidelines": GUIDELINES}
         )
@@ -103,6 +109,7 @@ def seed_rooms(log):
                 )
         if moderator:
             room.moderators.add(moderator)
+        room.moderators.add(*other_leads)
         rooms[room.slug] = room
         log(f"{'created' if created else 'kept'} room {room.name}")
     if not (moderator and family1 and family2):

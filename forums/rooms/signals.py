@@ -23,8 +23,9 @@ def _room_saved(sender, instance, created, update_fields=None, **kwargs):
 def _queue_touched(sender, instance, created=False, update_fields=None, **kwargs):
     """A message held, released or removed, a flag raised or resolved: the queue changed.
 
-    The frame says only that (and whether a crisis hold arrived): the page fetches the
-    queue again over HTTP, where the moderator's permission is checked."""
+    The frame says only that (and whether a crisis hold arrived), to the queue pages of
+    the room's moderators: the page fetches the queue again over HTTP, where the
+    moderator's permission is checked."""
     from forums.models import Flag, Message
     from forums.rooms import services as rooms
 
@@ -36,14 +37,19 @@ def _queue_touched(sender, instance, created=False, update_fields=None, **kwargs
             # The author edited a message the queue shows (held, or reported): the
             # moderators must read what it says now. Nothing new arrived: not urgent.
             if "body" in update_fields and (held or _reported(instance)):
-                rooms.queue_changed()
+                rooms.queue_changed(instance.room_id)
             return
         urgent = bool(held and instance.urgent)
+        room_id = instance.room_id
     elif sender is Flag:
         urgent = False
+        # (None, for a flag whose message is gone: every open queue page refetches.)
+        room_id = (
+            Message.objects.filter(pk=instance.message_id).values_list("room_id", flat=True).first()
+        )
     else:
         return
-    rooms.queue_changed(urgent=urgent)
+    rooms.queue_changed(room_id, urgent=urgent)
 
 
 def _reported(message):

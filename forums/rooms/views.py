@@ -2,6 +2,10 @@
 socket), accepting the guidelines without JavaScript, and the moderators' review queue
 and log at ``/moderation/``.
 
+A room is for its family members and its own moderators (the leads in the Moderators
+role, and superusers): the queue and the log show a moderator the rooms it leads only,
+and a decision on a message of another room is refused as if the message did not exist.
+
 Every page here is one person's (their rooms, their membership; a moderator's queue
 holds families' words and email addresses): ``never_cache`` sends
 ``Cache-Control: no-store``, as the account pages do, so no browser or proxy keeps a copy.
@@ -84,19 +88,25 @@ def room_list(request):
             account=request.user, guidelines_accepted_at__isnull=False
         ).values_list("room_id", flat=True)
     )
+    moderated = set(service.moderated_rooms(request.user).values_list("pk", flat=True))
     for room in rooms:
         room.hours = service.describe_hours(room)
         room.open_now = service.room_is_open(room)
         room.closed_reason = "" if room.open_now else service.closed_explanation(room)
         room.joined = room.pk in accepted
+        room.moderated = room.pk in moderated
+    family = service.is_family_member(request.user)
     return render(
         request,
         "forums/rooms/index.html",
         {
             "rooms": rooms,
-            "verified": service.is_verified_member(request.user)
-            or service.is_moderator(request.user),
-            "family": service.is_family_member(request.user),
+            "verified": service.is_verified_member(request.user) or bool(moderated),
+            "family": family,
+            # A moderator who leads no room yet: told how rooms come to be theirs.
+            "leads_none": not family
+            and not moderated
+            and service.holds_moderator_role(request.user),
         },
     )
 
@@ -151,7 +161,9 @@ def accept_guidelines(request, slug):
 
 
 def _require_moderator(request):
-    if not service.is_moderator(request.user):
+    """The queue and the log are for the Moderators role and superusers (each then sees
+    the rooms it moderates only); anyone else is refused."""
+    if not service.holds_moderator_role(request.user):
         raise PermissionDenied
 
 
@@ -169,6 +181,7 @@ def queue(request):
             "flagged": items["flags"],
             "held": items["held"],
             "total": len(items["crisis"]) + len(items["flags"]) + len(items["held"]),
+            "leads_none": not service.moderated_rooms(request.user).exists(),
         },
     )
 
@@ -187,7 +200,13 @@ class ReviewForm(forms.Form):
 @login_required
 def review(request, message_id):
     _require_moderator(request)
-    message = get_object_or_404(Message.objects.select_related("room"), pk=message_id)
+    # A message of a room this moderator does not lead is not in its queue: not found.
+    message = get_object_or_404(
+        Message.objects.select_related("room").filter(
+            room__in=service.moderated_rooms(request.user)
+        ),
+        pk=message_id,
+    )
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose what to do with the message."))
@@ -218,17 +237,12 @@ class LogFilterForm(forms.Form):
         label=gettext_lazy("Moderator email"), required=False, max_length=254
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, entries, rooms, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["room"].choices = [("", _("All rooms"))] + [
-            (f"room:{room.slug}", room.name) for room in Room.objects.all()
+        self.fields["room"].choices = [("", _("All my rooms"))] + [
+            (f"room:{room.slug}", room.name) for room in rooms
         ]
-        actions = (
-            ModerationAction.objects.filter(context__startswith="room:")
-            .order_by("action")
-            .values_list("action", flat=True)
-            .distinct()
-        )
+        actions = entries.order_by("action").values_list("action", flat=True).distinct()
         self.fields["action"].choices = [("", _("All actions"))] + [(a, a) for a in actions]
 
 
@@ -237,10 +251,15 @@ class LogFilterForm(forms.Form):
 @login_required
 def log(request):
     _require_moderator(request)
-    form = LogFilterForm(request.GET or None)
-    entries = ModerationAction.objects.filter(context__startswith="room:").select_related(
-        "actor__profile", "subject__profile"
+    # The actions taken in the rooms this moderator moderates (a superuser: every room).
+    rooms = service.moderated_rooms(request.user).order_by("sort_order", "name")
+    entries = ModerationAction.objects.filter(
+        context__in=[service.context_of(room) for room in rooms]
     )
+    if request.user.is_superuser:  # also the rooms renamed or deleted since
+        entries = ModerationAction.objects.filter(context__startswith="room:")
+    form = LogFilterForm(request.GET or None, entries=entries, rooms=rooms)
+    entries = entries.select_related("actor__profile", "subject__profile")
     if form.is_valid():
         if form.cleaned_data["room"]:
             entries = entries.filter(context=form.cleaned_data["room"])

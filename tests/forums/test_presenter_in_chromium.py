@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from forums.models import QASession, Question
 from portal import roles
 from tests.browser.base import PortalBrowserTestCase, axe_violations
+from tests.factories import FamilyMemberFactory
 
 pytestmark = pytest.mark.browser
 
@@ -37,8 +37,10 @@ class PresenterInChromiumTests(PortalBrowserTestCase):
             state=QASession.State.OPEN,
         )
         family = self.create_verified_member("asker@example.test", "Hopeful Aunt")
-        self.moderator = self.create_verified_member("mod@example.test", "Clinician Dana")
-        self.moderator.groups.add(Group.objects.get_or_create(name=roles.MODERATORS)[0])
+        # A moderator with a display name, and the authenticator app staff must have.
+        self.moderator = FamilyMemberFactory(
+            email="mod@example.test", display_name="Clinician Dana", roles=[roles.MODERATORS]
+        )
         for text in (
             "How do we talk about relapse without it turning into an argument?",
             "Is it normal to feel relieved when they are at the program?",

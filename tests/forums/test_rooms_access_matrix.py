@@ -1,8 +1,10 @@
 """Who may open a peer room, on the page and on the socket (connect and
-``messages.before``): family members, moderators (the Moderators role moderates every
-room, whichever rooms an account leads) and superusers; nobody else, whatever their
-account looks like. Staff in other roles get a display name and accepted guidelines here,
-as the demo's staff accounts have: even then they do not read families' conversations.
+``messages.before``): family members, the room's moderators (the Moderators role and one
+of the room's leads) and superusers; nobody else, whatever their account looks like. A
+moderator who leads other rooms only is refused and told how to be added. Staff in
+other roles get a display name and accepted guidelines here, as the demo's staff
+accounts have: even then they do not read families' conversations. (Every URL and frame
+for every role: tests/portal/test_role_matrix.py.)
 """
 
 import pytest
@@ -26,9 +28,9 @@ from tests.factories import (
     SuperuserFactory,
 )
 from tests.forums.rooms_support import join, make_room
-from tests.sockets import open_socket, receive_snapshot, receive_until
+from tests.sockets import nothing_of, open_socket, receive_snapshot, receive_until
 
-ALLOWED = {"family member", "moderator of this room", "moderator of another room", "superuser"}
+ALLOWED = {"family member", "moderator of this room", "superuser"}
 ROLES = [
     "anonymous",
     "family member",
@@ -97,8 +99,13 @@ def test_the_room_page_is_for_family_members_and_moderators(client, role):
     else:
         assert response.status_code == 403
         page = response.content.decode()
-        assert "for family members and the rooms&#x27; moderators only" in page
+        if role == "moderator of another room":
+            assert "for its family members and its own moderators only" in page
+            assert "ask an administrator to add you as one of its leads" in page
+        else:
+            assert "for family members and the rooms&#x27; moderators only" in page
         assert "verified family members" not in page
+        assert SECRET not in page
 
 
 @pytest.mark.django_db
@@ -188,3 +195,68 @@ async def test_a_member_who_loses_the_family_role_reads_no_further_back():
     answer = await receive_until(socket, "error")
     assert answer["code"] == errors.FORBIDDEN and answer["client_ref"] == "o"
     await socket.disconnect()
+
+
+# --- the review queue and the log: the rooms a moderator leads -----------------------------
+def _queue_scene():
+    """A held message and a report in the room, a moderator of it, one of another room,
+    and one who leads no room."""
+    room, _user, ids = make_scene("family member")
+    here = ModeratorFactory()
+    room.moderators.add(here)
+    elsewhere = ModeratorFactory()
+    make_room("siblings").moderators.add(elsewhere)
+    author = Message.objects.get(pk=ids[0]).author
+    Message.objects.create(
+        room=room,
+        author=author,
+        membership=author.room_memberships.get(room=room),
+        body="Held: call me on 555-201-3344",
+        state=Message.State.HELD,
+    )
+    service.remove_message(room, here, ids[1], reason="Unkind")  # one line in the log
+    return room, here, elsewhere, ModeratorFactory()
+
+
+@pytest.mark.django_db
+def test_the_queue_and_the_log_show_a_moderator_the_rooms_it_leads_only(client):
+    room, here, elsewhere, none = _queue_scene()
+    client.force_login(here)
+    queue = client.get(reverse("forums:queue")).content.decode()
+    assert "Held: call me" in queue
+    assert "you lead none yet" not in queue
+    log = client.get(reverse("forums:moderation_log")).content.decode()
+    assert "room.message.remove" in log
+    for moderator in (elsewhere, none):
+        client.force_login(moderator)
+        queue = client.get(reverse("forums:queue"))
+        assert queue.status_code == 200
+        assert "Held: call me" not in queue.content.decode()
+        assert service.review_queue(moderator) == {"crisis": [], "flags": [], "held": []}
+        log = client.get(reverse("forums:moderation_log")).content.decode()
+        assert "room.message.remove" not in log
+        # Nor can it decide on a message of that room.
+        held = Message.objects.get(state=Message.State.HELD)
+        response = client.post(reverse("forums:review", args=[held.pk]), {"decision": "release"})
+        assert response.status_code == 404
+        held.refresh_from_db()
+        assert held.state == Message.State.HELD
+    # A moderator who leads no room is told why its queue is empty, and how rooms come.
+    assert "you lead none yet" in client.get(reverse("forums:queue")).content.decode()
+    assert "you lead none yet" in client.get(reverse("forums:rooms")).content.decode()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_the_queue_socket_hears_of_the_rooms_its_moderator_leads_only():
+    room, here, elsewhere, _none = await database_sync_to_async(_queue_scene)()
+    lead = await open_socket("/ws/moderation/", here)
+    other = await open_socket("/ws/moderation/", elsewhere)
+    await receive_snapshot(lead)
+    await receive_snapshot(other)
+    message = await database_sync_to_async(Message.objects.filter(room=room).last)()
+    await database_sync_to_async(service.remove_message)(room, here, message.pk, reason="Unkind")
+    changed = await receive_until(lead, "queue.changed")
+    assert changed["type"] == "queue.changed"
+    assert await nothing_of(other, "queue.changed")
+    await lead.disconnect()
+    await other.disconnect()

@@ -24,8 +24,11 @@ def room():
 
 
 @pytest.fixture
-def moderator():
-    return ModeratorFactory()
+def moderator(room):
+    """A moderator of ``room`` (one of its leads)."""
+    lead = ModeratorFactory()
+    room.moderators.add(lead)
+    return lead
 
 
 @pytest.fixture
@@ -86,10 +89,10 @@ def test_the_room_form_offers_moderators_as_leads_and_no_accounts_email(
 def test_a_family_member_cannot_be_made_a_room_lead(client, room, moderator, family):
     client.force_login(moderator)
     response = client.post(
-        reverse("rooms:edit", args=[room.pk]), room_form(room, moderators=[family.pk])
+        reverse("rooms:edit", args=[room.pk]), room_form(room, moderators=[moderator.pk, family.pk])
     )
     assert response.status_code == 200  # the form again, with the error
-    assert not room.moderators.exists()
+    assert list(room.moderators.all()) == [moderator]
     assert actions() == []
 
 
@@ -98,8 +101,8 @@ def test_the_leads_service_refuses_a_family_member_whatever_the_screen(room, mod
     from forums.rooms import services as service
 
     with pytest.raises(ServiceError):
-        service.set_room_leads(room, moderator, [family])
-    assert not room.moderators.exists()
+        service.set_room_leads(room, moderator, [moderator, family])
+    assert list(room.moderators.all()) == [moderator]
 
 
 def test_state_slow_mode_and_leads_changed_in_admin_are_logged_with_the_actor(
@@ -143,15 +146,69 @@ def test_archiving_a_room_in_admin_is_logged(client, room, moderator):
     assert [row.actor for row in actions("room.archive")] == [moderator]
 
 
-def test_a_room_created_with_a_lead_logs_the_lead(client, moderator):
+def test_a_room_created_with_a_lead_logs_the_lead(client):
     lead = ModeratorFactory()
-    client.force_login(moderator)
+    administrator = SuperuserFactory()
+    client.force_login(administrator)
     blank = Room(name="Siblings", slug="siblings", guidelines="<p>Be kind.</p>")
     response = client.post(reverse("rooms:add"), room_form(blank, moderators=[lead.pk]))
     assert response.status_code == 302
     room = Room.objects.get(slug="siblings")
     assert list(room.moderators.all()) == [lead]
-    assert [row.actor for row in actions("room.leads")] == [moderator]
+    assert [row.actor for row in actions("room.leads")] == [administrator]
+
+
+def test_only_an_administrator_creates_a_room(client, moderator):
+    """A moderator moderates the rooms it leads: a room is created, with its first
+    leads, by an administrator."""
+    client.force_login(moderator)
+    blank = Room(name="Siblings", slug="siblings", guidelines="<p>Be kind.</p>")
+    assert client.get(reverse("rooms:add")).status_code in (302, 403)
+    response = client.post(reverse("rooms:add"), room_form(blank, moderators=[moderator.pk]))
+    assert response.status_code in (302, 403)
+    assert not Room.objects.filter(slug="siblings").exists()
+
+
+def test_a_moderator_sees_and_changes_only_the_rooms_it_leads(client, room, moderator, family):
+    elsewhere = make_room("partners", name="Partners")
+    theirs = join(elsewhere, family)
+    mine = join(room, FamilyMemberFactory(display_name="Steady Partner"))
+    client.force_login(moderator)
+    listing = client.get(reverse("rooms:index")).content.decode()
+    assert reverse("rooms:edit", args=[room.pk]) in listing
+    assert reverse("rooms:edit", args=[elsewhere.pk]) not in listing
+    for name in ("edit", "delete", "history", "usage"):
+        assert client.get(reverse(f"rooms:{name}", args=[elsewhere.pk])).status_code == 404
+        assert client.get(reverse(f"room_memberships:{name}", args=[theirs.pk])).status_code == 404
+    response = client.post(
+        reverse("rooms:edit", args=[elsewhere.pk]), room_form(elsewhere, state="closed")
+    )
+    assert response.status_code == 404
+    assert Room.objects.get(pk=elsewhere.pk).state == "open"
+    memberships = client.get(reverse("room_memberships:index")).content.decode()
+    assert reverse("room_memberships:edit", args=[mine.pk]) in memberships
+    assert reverse("room_memberships:edit", args=[theirs.pk]) not in memberships
+    # Nor can a membership be made in another room.
+    response = client.post(
+        reverse("room_memberships:add"),
+        {"account": FamilyMemberFactory().pk, "room": elsewhere.pk, "ban_reason": ""},
+    )
+    assert response.status_code == 200
+    assert elsewhere.memberships.count() == 1
+    assert actions() == []
+
+
+def test_the_leads_service_refuses_a_moderator_of_another_room(room, moderator):
+    from forums.live.errors import ServiceError
+    from forums.rooms import services as service
+
+    elsewhere = make_room("partners")
+    with pytest.raises(ServiceError):
+        service.set_room_leads(elsewhere, moderator, [moderator])
+    with pytest.raises(ServiceError):
+        service.invite_member(elsewhere, moderator, FamilyMemberFactory())
+    assert not elsewhere.moderators.exists() and not elsewhere.memberships.exists()
+    assert actions() == []
 
 
 # --- memberships ---------------------------------------------------------------------------
@@ -183,6 +240,7 @@ def test_the_membership_list_shows_display_names_and_is_not_searched_by_email(
 
 def test_inviting_in_admin_goes_through_the_service(client, moderator, family):
     room = make_room("familias", access=Room.Access.INVITED)
+    room.moderators.add(moderator)
     client.force_login(moderator)
     response = client.post(
         reverse("room_memberships:add"),

@@ -84,6 +84,7 @@ def scene(make_family_member, make_staff):
     member = make_family_member(display_name="Steady Partner")
     newcomer = make_family_member(display_name="New Here")
     moderator = make_staff(roles.MODERATORS)
+    room.moderators.add(moderator)  # a moderator of this room: one of its leads
     for user in (author, member):
         join(room, user)
     earlier, _ = service.send_message(room, member, body="Welcome, everyone")
@@ -530,7 +531,13 @@ def test_an_open_review_queue_shows_what_a_fresh_one_shows(scene, case):
         lambda: case.action(scene),
         topic=service.QUEUE_TOPIC,
         registry=BROADCAST_FRAMES,
-        audiences=[Audience("queue", scene.moderator, consumers.QUEUE_SOCKET_TAGS)],
+        audiences=[
+            Audience(
+                "queue",
+                scene.moderator,
+                service.queue_tags(service.moderation_scope(scene.moderator)),
+            )
+        ],
         snapshot=lambda audience: queue_page(audience.user),
         apply=apply_queue_frame_for(scene.moderator),
         expect_types=case.queue_frames,

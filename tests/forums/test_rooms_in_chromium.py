@@ -30,6 +30,7 @@ class RoomsInChromiumTests(PortalBrowserTestCase):
         self.moderator = FamilyMemberFactory(
             email="mod@example.test", display_name="Moderator Sam", roles=[roles.MODERATORS]
         )
+        self.room.moderators.add(self.moderator)  # moderators moderate the rooms they lead
 
     def enter_room(self, email, viewport=None):
         page = self.open_page(viewport) if viewport else self.open_page()

@@ -24,8 +24,11 @@ def member(make_family_member, room):
 
 
 @pytest.fixture
-def moderator(make_staff):
-    return make_staff(roles.MODERATORS)
+def moderator(make_staff, room):
+    """A moderator of ``room``: the Moderators role, and one of the room's leads."""
+    lead = make_staff(roles.MODERATORS)
+    room.moderators.add(lead)
+    return lead
 
 
 def assert_no_store(response):

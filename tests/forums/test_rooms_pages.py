@@ -23,12 +23,15 @@ def room():
 
 
 @pytest.fixture
-def moderator(make_staff):
-    return make_staff(roles.MODERATORS)
+def moderator(make_staff, room):
+    """A moderator of ``room``: the Moderators role, and one of the room's leads."""
+    lead = make_staff(roles.MODERATORS)
+    room.moderators.add(lead)
+    return lead
 
 
 # --- standing: read fresh from the account, its groups and its email addresses ----------
-def test_standing_reads_role_and_verified_email_fresh(make_family_member, moderator):
+def test_standing_reads_role_leads_and_verified_email_fresh(room, make_family_member, moderator):
     from allauth.account.models import EmailAddress
     from allauth.mfa.totp.internal.auth import TOTP
     from django.contrib.auth.models import Group
@@ -36,24 +39,36 @@ def test_standing_reads_role_and_verified_email_fresh(make_family_member, modera
     from portal.models import User
     from tests.factories import TOTP_SECRET
 
+    elsewhere = make_room("partners")
     member = make_family_member()
-    assert service.standing(member) == (False, True)
+    assert service.standing(member, room) == (False, True)
     # Staff accounts have no family profile (no display name): not members of a room.
-    assert service.standing(moderator) == (True, False)
+    # A moderator moderates the rooms it leads, and no other.
+    assert service.standing(moderator, room) == (True, False)
+    assert service.standing(moderator, elsewhere) == (False, False)
     # Another group is not the Moderators group.
     member.groups.add(Group.objects.get(name=roles.CARE_COORDINATORS))
-    assert service.standing(member) == (False, True)
+    assert service.standing(member, room) == (False, True)
+    # Leading a room without the Moderators role moderates nothing (a lead who left it).
+    room.moderators.add(member)
+    assert service.standing(member, room) == (False, True)
+    room.moderators.remove(member)
     User.objects.filter(pk=member.pk).update(is_superuser=True)
     # An administrator moderates once the account has a second sign-in step (portal.mfa).
-    assert service.standing(member) == (False, True)
+    assert service.standing(member, room) == (False, True)
     TOTP.activate(member, TOTP_SECRET)
-    assert service.standing(member) == (True, True)
+    assert service.standing(member, room) == (True, True)
+    assert service.standing(member, elsewhere) == (True, True)  # superusers: every room
     User.objects.filter(pk=member.pk).update(is_superuser=False)
     EmailAddress.objects.filter(user=member).update(verified=False)
-    assert service.standing(member) == (False, False)
+    assert service.standing(member, room) == (False, False)
+    # No longer a lead since the socket opened: the row says so.
+    room.moderators.remove(moderator)
+    assert service.standing(moderator, room) == (False, False)
+    room.moderators.add(moderator)
     # Deactivated since the socket opened: the row says so, whatever the object says.
     User.objects.filter(pk=moderator.pk).update(is_active=False)
-    assert moderator.is_active and service.standing(moderator) == (False, False)
+    assert moderator.is_active and service.standing(moderator, room) == (False, False)
 
 
 def socket_user(user):
@@ -63,13 +78,16 @@ def socket_user(user):
     return User.objects.select_related("profile").get(pk=user.pk)
 
 
-def test_standing_is_one_query(make_family_member, moderator, django_assert_num_queries):
+def test_standing_is_one_query(room, make_family_member, moderator, django_assert_num_queries):
     member = socket_user(make_family_member())
     with django_assert_num_queries(1):
-        assert service.standing(member) == (False, True)
+        assert service.standing(member, room) == (False, True)
     moderator = socket_user(moderator)
+    elsewhere = make_room("partners")
     with django_assert_num_queries(1):
-        assert service.is_moderator(moderator)
+        assert service.is_moderator(moderator, room)
+    with django_assert_num_queries(1):
+        assert not service.is_moderator(moderator, elsewhere)
 
 
 def test_a_message_costs_five_queries(room, make_family_member, django_assert_num_queries):
@@ -360,6 +378,15 @@ def test_seed_demo_makes_four_rooms_a_held_message_and_an_open_flag():
     assert RoomOpenHours.objects.exists()
     assert Message.objects.filter(state=Message.State.HELD).count() == 1
     assert Flag.objects.filter(resolved_at__isnull=True).count() == 1
+    # A moderator moderates the rooms it leads: the demo moderator leads them all, the
+    # second one the self-care room only.
+    from portal.models import User
+
+    lead = User.objects.get(email="moderator@example.org")
+    assert set(service.moderated_rooms(lead)) == set(Room.objects.all())
+    second = User.objects.get(email="moderator2@example.org")
+    assert [room.slug for room in service.moderated_rooms(second)] == ["self-care"]
+    assert not service.is_moderator(second, Room.objects.get(slug="parents"))
 
 
 # --- admin and navigation ------------------------------------------------------------------

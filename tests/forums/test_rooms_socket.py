@@ -39,8 +39,11 @@ def other(make_family_member, room):
 
 
 @pytest.fixture
-def moderator(make_staff):
-    return make_staff(roles.MODERATORS)
+def moderator(make_staff, room):
+    """A moderator of ``room``: the Moderators role, and one of the room's leads."""
+    lead = make_staff(roles.MODERATORS)
+    room.moderators.add(lead)
+    return lead
 
 
 async def connect(user, slug="parents", query=""):
@@ -198,7 +201,17 @@ def _deactivate(user):
     type(user).objects.filter(pk=user.pk).update(is_active=False)
 
 
-@pytest.mark.parametrize("demote", [_remove_from_role, _deactivate], ids=["role", "deactivated"])
+def _remove_from_leads(user):
+    # Still in the Moderators role, no longer one of this room's leads.
+    for room in Room.objects.filter(moderators=user):
+        room.moderators.remove(user)
+
+
+@pytest.mark.parametrize(
+    "demote",
+    [_remove_from_role, _deactivate, _remove_from_leads],
+    ids=["role", "deactivated", "no longer a lead"],
+)
 async def test_a_moderator_removed_from_the_role_stops_receiving_held_messages(
     member, moderator, room, monkeypatch, demote
 ):

@@ -8,12 +8,12 @@ Errors are :class:`ServiceError` with stable codes (consumers send them as
 
 Privacy: other members see display names only, and a per-room member id (the
 membership's id), never an account id. Held messages reach only their author and the
-moderators (audience ``["moderators", "user:<id>"]``).
+room's moderators (audience ``["moderators", "user:<id>"]``).
 
 One module per use case; views, consumers, admin, tests and benchmarks call them
 through this package (``from forums.rooms import services as service``):
 
-- ``access``: who may do what (the moderator role, a member's standing, the room gate);
+- ``access``: who may do what (a room's moderators, a member's standing, the room gate);
 - ``hours``: a room's weekly open hours;
 - ``snapshot``: what a socket is sent of a room (snapshot, pages of older messages);
 - ``broadcasts``: the frames a change sends after the commit, and who receives them;
@@ -21,11 +21,12 @@ through this package (``from forums.rooms import services as service``):
 - ``messages``: sending, editing, deleting and reporting messages;
 - ``moderation``: what moderators do (remove, release, mute, ban, slow mode, ...), in
   the room or in Wagtail admin (invite, unban, archive, the room's leads);
-- ``queue``: the review queue across rooms;
+- ``queue``: the review queue across the rooms a moderator moderates;
 - ``privacy``: a member's room data, exported and erased.
 """
 
 from forums.rooms.services.access import (
+    ALL_ROOMS,
     BANNED,
     GUIDELINES_REQUIRED,
     MODERATOR_AUDIENCE,
@@ -36,10 +37,13 @@ from forums.rooms.services.access import (
     connect_check,
     context_of,
     display_name,
+    holds_moderator_role,
     is_family_member,
     is_moderator,
     is_verified_member,
     lead_candidates,
+    moderated_rooms,
+    moderation_scope,
     rooms_for,
     standing,
 )
@@ -81,7 +85,13 @@ from forums.rooms.services.moderation import (
     unban_member,
 )
 from forums.rooms.services.privacy import erase_room_data, export_room_data
-from forums.rooms.services.queue import QUEUE_TOPIC, queue_changed, review_queue
+from forums.rooms.services.queue import (
+    QUEUE_TOPIC,
+    lead_tag,
+    queue_changed,
+    queue_tags,
+    review_queue,
+)
 from forums.rooms.services.snapshot import (
     PAGE_SIZE,
     RESUME_LIMIT,
@@ -96,6 +106,7 @@ from forums.rooms.services.snapshot import (
 
 __all__ = [
     "ACTION_LIMIT",
+    "ALL_ROOMS",
     "BAN",
     "BANNED",
     "EDIT_WINDOW",
@@ -129,6 +140,7 @@ __all__ = [
     "export_room_data",
     "flag_message",
     "hide_member",
+    "holds_moderator_role",
     "identify_member",
     "invite_member",
     "is_family_member",
@@ -136,13 +148,17 @@ __all__ = [
     "is_verified_member",
     "is_within_hours",
     "lead_candidates",
+    "lead_tag",
     "membership_frame_data",
     "message_frame_data",
+    "moderated_rooms",
+    "moderation_scope",
     "mute_member",
     "opens_next",
     "page_before",
     "pin_message",
     "queue_changed",
+    "queue_tags",
     "release_message",
     "remove_message",
     "review_queue",

@@ -1,5 +1,6 @@
 """The frames a change of a room sends, and who receives them: held messages reach only
-their author and the moderators (audience ``["moderators", "user:<id>"]``). Every
+their author and the room's moderators (audience ``["moderators", "user:<id>"]``: a
+room socket holds the ``moderators`` tag only when its account moderates that room). Every
 frame is a model of ``forums.rooms.protocol``, sent after the commit."""
 
 from django.urls import reverse
@@ -51,7 +52,8 @@ def message_removed(room, message, *, audience=None):
 
 
 def alert_moderators(room, message):
-    """A crisis hold (or report): moderators in the room now, the room's leads by email."""
+    """A crisis hold (or report): the room's moderators in the room now, its leads by
+    email (superusers who lead no room see it in the room and the queue)."""
     live.broadcast_on_commit(
         room.topic,
         CrisisAlertFrame(kind="crisis", message_id=message.pk, room=room.slug),
@@ -77,7 +79,7 @@ def membership_updated(room, membership):
     live.broadcast_on_commit(
         room.topic,
         MembershipUpdatedFrame(
-            membership=membership_frame_data(room, membership, account, is_moderator(account))
+            membership=membership_frame_data(room, membership, account, is_moderator(account, room))
         ),
         audience=[author_tag(membership.account_id)],
     )

@@ -23,6 +23,7 @@ from forums.rooms.services.access import (
     fresh_room,
     is_moderator,
     locked_membership,
+    remember_moderator,
     require_access,
     require_member_can_post,
     standing,
@@ -99,8 +100,8 @@ def _sent_before(room, user, client_ref):
 
 def _send_message(room, user, *, body, reply_to, client_ref, checkin):
     body = _clean_body(body)
-    moderator, verified = standing(user)
-    user._is_room_moderator = moderator  # the frame built below needs it too
+    moderator, verified = standing(user, room)
+    remember_moderator(user, room, moderator)  # the frame built below needs it too
     if checkin and not moderator:
         raise ServiceError(errors.FORBIDDEN, _("Only moderators post check-ins."))
     verdict = None if moderator else _screen(room, user, body)
@@ -259,11 +260,11 @@ def edit_message(room, user, message_id, *, body):
     """Edit my own message within 10 minutes; the new text is screened like a new one
     (first: a crisis edit is held as urgent whatever would otherwise refuse it)."""
     body = _clean_body(body)
-    moderator = is_moderator(user)
+    moderator = is_moderator(user, room)
     verdict = None if moderator else _screen(room, user, body)
     crisis = bool(verdict and verdict.crisis)
     if not crisis:
-        require_access(room, user)
+        require_access(room, user, moderator=moderator)
         ratelimit.take("rooms.act", user.pk, limit=ACTION_LIMIT[0], period=ACTION_LIMIT[1])
     with transaction.atomic():
         room = fresh_room(room)
@@ -353,6 +354,6 @@ def flag_message(room, user, message_id, *, reason, note=""):
             # top of the queue and moderators are alerted now.
             Message.objects.filter(pk=message.pk).update(urgent=True)
             alert_moderators(room, message)
-            queue_changed(urgent=True)  # open queue pages announce it at once
+            queue_changed(room.pk, urgent=True)  # open queue pages announce it at once
     info = {"crisis": True, "explanation": str(screening.CRISIS_EXPLANATION)} if crisis else {}
     return flag, info

@@ -54,15 +54,16 @@ def _resolve_flags(message, actor, resolution):
         resolved_by=actor, resolved_at=timezone.now(), resolution=resolution
     )
     if resolved:  # (update() sends no signal: tell open queue pages here)
-        queue_changed()
+        queue_changed(message.room_id)
 
 
 def _moderating(room, actor, action, *, reason="", check=None):
-    """``moderator_action`` in ``room``: the role is checked first, then ``check()`` (the
-    input), both before the transaction opens."""
+    """``moderator_action`` in ``room``: that the actor moderates this room is checked
+    first (a lead in the Moderators role, or a superuser), then ``check()`` (the input),
+    both before the transaction opens."""
 
     def authorise(account):
-        require_moderator(account)
+        require_moderator(account, room)
         if check is not None:
             check()
 
@@ -183,7 +184,7 @@ def ban_member(room, actor, member_id, *, reason):
         room, actor, "room.member.ban", reason=reason, check=lambda: _reason_given(reason)
     ) as record:
         membership = _target_membership(room, member_id)
-        if is_moderator(membership.account):
+        if is_moderator(membership.account, room):
             raise ServiceError(errors.CONFLICT, _("Moderators cannot be banned."))
         membership.banned = True
         membership.ban_reason = reason[:500]
@@ -243,8 +244,10 @@ def invite_member(room, actor, account, *, invited=True, reason=""):
 
 
 def set_room_leads(room, actor, accounts):
-    """Name the room's leads (shown to members, emailed on crisis holds): moderators
-    only (the Moderators role or administrators, active), never a family member."""
+    """Name the room's leads (shown to members, emailed on crisis holds, and the
+    moderators of the room): by the room's moderators or an administrator; leads are
+    moderators only (the Moderators role or administrators, active), never a family
+    member."""
     wanted = {account.pk for account in accounts}
 
     def leads_are_moderators():

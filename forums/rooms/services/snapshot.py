@@ -41,11 +41,13 @@ def message_frame_data(message):
     author = message.author
     removed = message.state == Message.State.REMOVED
     reply = message.reply_to
+    # (First: a moderator of the room needs no second query for its name.)
+    moderator = bool(author is not None and is_moderator_cached(author, message.room_id))
     return MessageData(
         id=message.pk,
         author=display_name(author),
         member_id=message.membership_id,
-        moderator=bool(author is not None and is_moderator_cached(author)),
+        moderator=moderator,
         body="" if removed else message.body,
         reply_to=(
             RepliedTo(
@@ -129,7 +131,7 @@ def snapshot(room, user, *, after=None):
     ``gone`` lists those removed, so a client that resumes is whole again (it places
     messages by id, replacing a copy it has). Before the guidelines are accepted, no messages.
     """
-    moderator = is_moderator(user)
+    moderator = is_moderator(user, room)
     membership = RoomMembership.objects.filter(room=room, account=user).first()
     mine = membership_frame_data(room, membership, user, moderator)
     frame = RoomSnapshotFrame(
@@ -184,8 +186,9 @@ def snapshot(room, user, *, after=None):
 def page_before(room, user, before_id):
     """``messages.page``: up to 50 messages before ``before_id`` (a cursor, not an offset),
     for whom the room's gate lets in now (read fresh: a member banned, or an account that
-    lost its role, since the socket opened reads no further back)."""
-    moderator = is_moderator(user)
+    lost its role or stopped leading the room, since the socket opened reads no further
+    back)."""
+    moderator = is_moderator(user, room)
     membership = RoomMembership.objects.filter(room=room, account=user).first()
     require_access(room, user, moderator=moderator, membership=membership)
     if not (moderator or guidelines_accepted(room, membership)):
