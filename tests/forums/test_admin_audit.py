@@ -285,7 +285,7 @@ def test_who_may_not_edit_sessions_is_refused_and_nothing_is_logged(client, fact
 
 
 # --- rooms' own settings -------------------------------------------------------------------
-def room_form(room, **changes):
+def room_form(room, leads=(), **changes):
     data = {
         "name": room.name,
         "slug": room.slug,
@@ -300,20 +300,32 @@ def room_form(room, **changes):
         "open_hours": inline_formset(changes.pop("open_hours", [])),
     }
     form = nested_form_data(data | changes)
-    form["moderators"] = []
+    form["moderators"] = [str(lead.pk) for lead in leads]
     return form
 
 
-def test_a_room_created_in_admin_is_logged(client, moderator):
-    client.force_login(moderator)
+def led_by(moderator):
+    """A room ``moderator`` leads: a moderator changes only the rooms it leads."""
+    room = make_room()
+    room.moderators.add(moderator)
+    return room
+
+
+def test_a_room_created_in_admin_is_logged(client, moderator, superuser):
     blank = Room(name="Siblings", slug="siblings", guidelines="<p>Be kind.</p>")
-    response = client.post(reverse("rooms:add"), room_form(blank))
+    # Administrators create rooms (naming the leads); a moderator is refused.
+    client.force_login(moderator)
+    assert refused(client.post(reverse("rooms:add"), room_form(blank)))
+    assert not Room.objects.filter(slug="siblings").exists() and logged() == []
+    client.force_login(superuser)
+    response = client.post(reverse("rooms:add"), room_form(blank, leads=[moderator]))
     assert response.status_code == 302
     room = Room.objects.get(slug="siblings")
-    [entry] = logged()
+    assert list(room.moderators.all()) == [moderator]
+    [entry] = logged("room.create")
     assert (entry.action, entry.actor, entry.target_type, entry.target_id, entry.context) == (
         "room.create",
-        moderator,
+        superuser,
         "room",
         room.pk,
         "room:siblings",
@@ -321,13 +333,14 @@ def test_a_room_created_in_admin_is_logged(client, moderator):
 
 
 def test_a_rooms_access_and_open_hours_changed_in_admin_are_logged(client, moderator):
-    room = make_room()
+    room = led_by(moderator)
     client.force_login(moderator)
     other_access = next(value for value, _label in Room.Access.choices if value != room.access)
     response = client.post(
         reverse("rooms:edit", args=[room.pk]),
         room_form(
             room,
+            leads=[moderator],
             access=other_access,
             open_hours=[{"weekday": "1", "starts_at": "18:00", "ends_at": "20:00"}],
         ),
@@ -340,9 +353,11 @@ def test_a_rooms_access_and_open_hours_changed_in_admin_are_logged(client, moder
 
 
 def test_saving_a_room_unchanged_logs_nothing(client, moderator):
-    room = make_room()
+    room = led_by(moderator)
     client.force_login(moderator)
-    response = client.post(reverse("rooms:edit", args=[room.pk]), room_form(room))
+    response = client.post(
+        reverse("rooms:edit", args=[room.pk]), room_form(room, leads=[moderator])
+    )
     assert response.status_code == 302
     assert logged() == []
 
@@ -350,7 +365,7 @@ def test_saving_a_room_unchanged_logs_nothing(client, moderator):
 def test_an_administrator_deleting_a_room_is_logged_and_a_moderator_is_refused(
     client, moderator, superuser
 ):
-    room = make_room()
+    room = led_by(moderator)
     client.force_login(moderator)
     assert refused(client.post(reverse("rooms:delete", args=[room.pk])))
     assert Room.objects.filter(pk=room.pk).exists() and logged() == []
