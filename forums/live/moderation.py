@@ -51,12 +51,15 @@ def email_crisis_alert(recipients, *, where, path):
     queue_mail(kind="crisis_alert", subject=subject, body=body, to=recipients)
 
 
+CRISIS_IN_NAME = "crisis.display_name"
+
+
 def report_crisis_in_name(account, *, where):
     """A display name with crisis language was refused: log it (no name text) and alert
     every moderator by email with a link to the moderation log."""
     record_action(
         account,
-        "crisis.display_name",
+        CRISIS_IN_NAME,
         context=where,
         target_type="account",
         target_id=getattr(account, "pk", None),

@@ -25,7 +25,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from forums.live import errors
+from forums.live.admin import ACTION_LABELS, action_label
 from forums.live.errors import ServiceError
+from forums.live.moderation import CRISIS_IN_NAME
 from forums.models import Flag, Message, ModerationAction, Room, RoomMembership
 from forums.rooms import services as service
 
@@ -243,7 +245,9 @@ class LogFilterForm(forms.Form):
             (f"room:{room.slug}", room.name) for room in rooms
         ]
         actions = entries.order_by("action").values_list("action", flat=True).distinct()
-        self.fields["action"].choices = [("", _("All actions"))] + [(a, a) for a in actions]
+        self.fields["action"].choices = [("", _("All actions"))] + [
+            (action, ACTION_LABELS.get(action, action)) for action in actions
+        ]
 
 
 @never_cache
@@ -258,6 +262,9 @@ def log(request):
     )
     if request.user.is_superuser:  # also the rooms renamed or deleted since
         entries = ModerationAction.objects.filter(context__startswith="room:")
+    # Crisis language in a display name concerns no room: every moderator is alerted to
+    # it by email, with a link to this log, so every moderator reads it here.
+    entries = entries | ModerationAction.objects.filter(action=CRISIS_IN_NAME)
     form = LogFilterForm(request.GET or None, entries=entries, rooms=rooms)
     entries = entries.select_related("actor__profile", "subject__profile")
     if form.is_valid():
@@ -268,6 +275,8 @@ def log(request):
         if form.cleaned_data["moderator"]:
             entries = entries.filter(actor__email__iexact=form.cleaned_data["moderator"])
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    for entry in page:
+        entry.label = action_label(entry)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
