@@ -22,6 +22,7 @@ from wagtail.permissions import register_permission_policy
 from forums.live import watched_words
 from forums.live.errors import ServiceError
 from forums.models import ModerationAction, WatchedWord
+from portal.admin_viewsets import ListOnlyViewSet
 
 
 class RefusalAsFormError:
@@ -214,7 +215,7 @@ class StaffLogIndexView(IndexView):
         )
 
 
-class StaffLogViewSet(ModelViewSet):
+class StaffLogViewSet(ListOnlyViewSet):
     """*Reports → Moderation log*: every moderator action and staff edit, newest first."""
 
     model = ModerationAction
@@ -236,22 +237,3 @@ class StaffLogViewSet(ModelViewSet):
         Column("summary", label=_("Details"), accessor=change_summary),
     ]
     search_fields = ["action", "context"]
-
-    def get_common_view_kwargs(self, **kwargs):
-        return super().get_common_view_kwargs(
-            **{
-                "add_url_name": None,
-                "edit_url_name": None,
-                "delete_url_name": None,
-                "history_url_name": None,
-                "usage_url_name": None,
-                **kwargs,
-            }
-        )
-
-    def get_urlpatterns(self):
-        return [
-            pattern
-            for pattern in super().get_urlpatterns()
-            if pattern.name in ("index", "index_results")
-        ]

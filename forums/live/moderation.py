@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from forums import screening
+from forums.live import errors
+from forums.live.errors import ServiceError
 from forums.models import ModerationAction, WatchedWord
 from portal import roles
 from portal.outbox import queue_mail
@@ -112,6 +114,23 @@ class ActionRecord:
         self.target_id = target_id
         self.subject = subject
         self.details.update(details)
+
+
+def permission_required(permission, refusal):
+    """An ``authorise`` step for :func:`moderator_action`: the active account must hold
+    the model permission ``permission`` (``"app.codename"``, the one Wagtail admin asks
+    for), else a ``ServiceError`` with ``refusal`` (what the screen tells the actor)."""
+
+    def authorise(actor):
+        if (
+            actor is None
+            or not actor.is_authenticated
+            or not actor.is_active
+            or not actor.has_perm(permission)
+        ):
+            raise ServiceError(errors.FORBIDDEN, str(refusal))
+
+    return authorise
 
 
 @contextmanager

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from forums.live import errors
 from forums.live.errors import ServiceError
-from forums.live.moderation import moderator_action
+from forums.live.moderation import moderator_action, permission_required
 from forums.models import WATCHED_TERMS_CACHE_KEY, WatchedWord
 
 CONTEXT = "screening"
@@ -27,16 +27,9 @@ FIELDS = ("phrase", "action", "explanation")
 
 
 def _authorise(permission):
-    def authorise(actor):
-        if (
-            actor is None
-            or not actor.is_authenticated
-            or not actor.is_active
-            or not actor.has_perm(f"forums.{permission}")
-        ):
-            raise ServiceError(errors.FORBIDDEN, _("Only moderators can change the watched words."))
-
-    return authorise
+    return permission_required(
+        f"forums.{permission}", _("Only moderators can change the watched words.")
+    )
 
 
 def _validated(word):

@@ -31,6 +31,7 @@ from forums.live.errors import ServiceError
 from forums.models import QASession, Question
 from forums.qa import services as qa
 from lectures.models import GuidePage
+from portal.admin_viewsets import ListOnlyViewSet
 
 SESSION_FIELDS = [
     "title",
@@ -200,7 +201,7 @@ class AnsweredQuestionIndexView(IndexView):
         return Question.objects.filter(state=Question.State.ANSWERED).select_related("session")
 
 
-class AnsweredQuestionViewSet(ModelViewSet):
+class AnsweredQuestionViewSet(ListOnlyViewSet):
     """Answered questions, read-only, each with "Add to FAQ"."""
 
     model = Question
@@ -219,28 +220,6 @@ class AnsweredQuestionViewSet(ModelViewSet):
     ]
     search_fields = ["text", "answer"]
     ordering = ["-answered_at"]
-
-    def get_common_view_kwargs(self, **kwargs):
-        # Index only: no add, edit, delete or history screens to link to (the policy
-        # allows none of them either; an administrator's list once asked for "add").
-        return super().get_common_view_kwargs(
-            **{
-                "add_url_name": None,
-                "edit_url_name": None,
-                "delete_url_name": None,
-                "history_url_name": None,
-                "usage_url_name": None,
-                **kwargs,
-            }
-        )
-
-    def get_urlpatterns(self):
-        # Answers are changed in the live console, not here: index only.
-        return [
-            pattern
-            for pattern in super().get_urlpatterns()
-            if pattern.name in ("index", "index_results")
-        ]
 
 
 class LiveQAGroup(ModelViewSetGroup):

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from forums import live
 from forums.live import errors
 from forums.live.errors import ServiceError
-from forums.live.moderation import moderator_action
+from forums.live.moderation import moderator_action, permission_required
 from forums.models import QASession, Question
 from forums.qa.protocol import SessionUpdatedFrame
 from forums.qa.services.access import get_session, locked_session
@@ -109,17 +109,7 @@ def moderator_candidates():
 def _authorise_staff(permission):
     """The ``authorise`` step of a staff edit: the model permission Wagtail admin asks
     for (Moderators add and change sessions; only administrators delete one)."""
-
-    def authorise(actor):
-        if (
-            actor is None
-            or not actor.is_authenticated
-            or not actor.is_active
-            or not actor.has_perm(f"forums.{permission}")
-        ):
-            raise ServiceError(errors.FORBIDDEN, _("You may not change live Q&A sessions."))
-
-    return authorise
+    return permission_required(f"forums.{permission}", _("You may not change live Q&A sessions."))
 
 
 def _moderator_ids(accounts):

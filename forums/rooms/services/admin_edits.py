@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from forums.live import errors
 from forums.live.errors import ServiceError
-from forums.live.moderation import moderator_action
+from forums.live.moderation import moderator_action, permission_required
 from forums.models import Message, Room
 from forums.rooms.services.access import context_of
 
@@ -37,16 +37,7 @@ BLOCK_KEY = re.compile(r'\s+data-block-key="[^"]*"')
 
 
 def _authorise(permission):
-    def authorise(actor):
-        if (
-            actor is None
-            or not actor.is_authenticated
-            or not actor.is_active
-            or not actor.has_perm(f"forums.{permission}")
-        ):
-            raise ServiceError(errors.FORBIDDEN, _("You may not change peer rooms."))
-
-    return authorise
+    return permission_required(f"forums.{permission}", _("You may not change peer rooms."))
 
 
 def _authorise_deleting(actor):
