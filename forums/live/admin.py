@@ -11,6 +11,7 @@ coordinators' (they have their own), each action in words, with its actor and ta
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import CreateView, DeleteView, EditView, IndexView
@@ -22,6 +23,7 @@ from wagtail.permissions import register_permission_policy
 from forums.live import watched_words
 from forums.live.errors import ServiceError
 from forums.models import ModerationAction, WatchedWord
+from forums.rooms.services import context_of, moderated_rooms
 from portal.admin_viewsets import ListOnlyViewSet
 
 
@@ -208,11 +210,14 @@ class StaffLogIndexView(IndexView):
     sign-ups they name."""
 
     def get_base_queryset(self):
-        return (
-            ModerationAction.objects.exclude(context__startswith="event:")
-            .select_related("actor", "subject__profile")
-            .order_by("-created_at", "-id")
-        )
+        entries = ModerationAction.objects.exclude(context__startswith="event:")
+        user = self.request.user
+        if not user.is_superuser:
+            # A moderator reads the rooms it leads, as on /moderation/log/ (rooms are
+            # moderated per room); Q&A, watched words and the rest are role-wide.
+            rooms = [context_of(room) for room in moderated_rooms(user)]
+            entries = entries.filter(~Q(context__startswith="room:") | Q(context__in=rooms))
+        return entries.select_related("actor", "subject__profile").order_by("-created_at", "-id")
 
 
 class StaffLogViewSet(ListOnlyViewSet):

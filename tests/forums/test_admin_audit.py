@@ -468,3 +468,24 @@ def test_no_screen_here_answers_a_server_error_nor_shows_a_family_members_addres
         response = client.get(url)
         assert response.status_code < 500, url
         assert family.email not in response.content.decode(), url
+
+
+def test_a_moderator_reads_in_the_admin_log_only_the_rooms_it_leads(client, moderator):
+    """As on /moderation/log/: another room's bans, look-ups and reasons stay with that
+    room's leads; the role-wide entries (watched words, Q&A) are for every moderator."""
+    from forums.rooms import services as rooms
+
+    mine, theirs = led_by(moderator), make_room("partners")
+    other_lead = ModeratorFactory()
+    theirs.moderators.add(other_lead)
+    rooms.set_slow_mode(mine, moderator, seconds=10)
+    rooms.set_slow_mode(theirs, other_lead, seconds=20)
+    watched_words.add_watched_word(other_lead, phrase="magic pill", action="block")
+    assert {entry.context for entry in logged("room.slow_mode")} == {
+        f"room:{mine.slug}",
+        "room:partners",
+    }
+    client.force_login(moderator)
+    page = client.get(reverse("forums_staff_log:index")).content.decode()
+    assert f"room:{mine.slug}" in page and "magic pill" in page
+    assert "room:partners" not in page
