@@ -24,7 +24,9 @@ Roles (one account each, built once per class or test):
 - ``superuser``: an administrator.
 
 Outcomes: an HTTP status (``"200"``, ``"403"``, ``"404"``, ...), ``"login"`` (a redirect
-to the login page) or ``"redirect"`` (any other redirect); for sockets ``"snapshot"``
+to the login page), ``"mfa"`` (to set up the second sign-in step), ``"refused"`` (a
+redirect with an error message) or ``"redirect"`` (any
+other redirect); for sockets ``"snapshot"``
 (``"hello"`` for the health check) or ``"refused:<close code>"`` at connect, and per
 frame the server frame that answers it (``"ack"``, ``"pong"``, ``"messages.page"``, ...)
 or ``"error:<code>"``; a role refused at connect sends no frame.
@@ -43,7 +45,9 @@ from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
+from django.contrib import messages
 from django.contrib.auth.models import Group
+from django.contrib.messages import get_messages
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -445,8 +449,20 @@ def _cancel_token(scene):
 
 
 def outcome(response):
+    """What a role got: a status, ``"login"``, ``"mfa"`` (sent to set up the second
+    sign-in step), ``"redirect"``, or ``"refused"``: a redirect carrying an error message
+    (the review queue answers a refused decision that way, so a bare redirect alone
+    would not tell success from refusal)."""
     if response.status_code in (301, 302, 303, 307, 308):
-        return "login" if "/accounts/login/" in response["Location"] else "redirect"
+        location = response["Location"]
+        if "/accounts/login/" in location:
+            return "login"
+        if "/accounts/2fa/" in location:
+            return "mfa"
+        flashed = get_messages(response.wsgi_request)
+        if any(message.level >= messages.ERROR for message in flashed):
+            return "refused"
+        return "redirect"
     return str(response.status_code)
 
 
@@ -497,6 +513,32 @@ class TestUrls:
         if OBSERVE:
             print(f"\n{name}: {got}")
         assert got == entry.expect
+
+    def test_a_refused_decision_is_told_from_a_done_one(self, scene):
+        """The queue answers both with a redirect: the matrix's "redirect" for the lead
+        means the decision was taken (the message released), a refusal reads "refused"."""
+        from forums.models import Message
+
+        entry = URLS["forums:review"]
+        with transaction.atomic():
+            client = Client()
+            client.force_login(scene.accounts["moderator_here"])
+            path = entry.path("forums:review", scene)
+            assert outcome(client.post(path, {"decision": "release"})) == "redirect"
+            assert Message.objects.get(pk=scene.held.pk).state == Message.State.VISIBLE
+            # Released already: deciding again is refused, with the reason flashed.
+            assert outcome(client.post(path, {"decision": "release"})) == "refused"
+            transaction.set_rollback(True)
+
+    def test_staff_without_a_second_step_are_sent_to_set_one_up(self, scene):
+        from tests.factories import ModeratorFactory
+
+        with transaction.atomic():
+            client = Client()
+            client.force_login(ModeratorFactory(mfa=False))
+            for name in ("forums:queue", "forums:moderation_log"):
+                assert outcome(client.get(reverse(name))) == "mfa", name
+            transaction.set_rollback(True)
 
     def test_the_admin_refuses_every_role_without_admin_access(self, scene):
         """(The admin itself is left out of the walk: it has its own permissions.)"""
