@@ -138,13 +138,19 @@ def may_use_staff_powers(user):
 def reset_mfa(account, *, actor, reason=""):
     """Remove every authenticator of ``account`` (app, security keys, recovery codes), for
     a staff member who lost their phone or key, and write it to the audit trail with the
-    administrator who did it, in the same transaction. The account keeps its password;
-    a staff account is asked to set up a second factor again at its next page.
-    Returns how many authenticators were removed."""
+    administrator who did it, in the same transaction.
+
+    The password goes too: whoever knows it (perhaps whoever has the phone) must not be
+    the one to set up the new second step, and every session open on the account ends
+    (Django ties a session to the password). The staff member chooses a new password
+    through *Forgot your password?* (a link to their mailbox), then sets up a new app at
+    their first page. Returns how many authenticators were removed."""
     removed = list(
         Authenticator.objects.filter(user=account).values_list("type", flat=True).order_by("type")
     )
     Authenticator.objects.filter(user=account).delete()
+    account.set_unusable_password()
+    account.save(update_fields=["password"])
     audit.record(
         actor,
         RESET_ACTION,

@@ -254,7 +254,7 @@ def test_reset_mfa_removes_the_second_step_and_is_logged_with_the_administrator(
     admin = SuperuserFactory()
     out = io.StringIO()
     call_command("reset_mfa", staff.email.upper(), by=admin.email, reason="lost phone", stdout=out)
-    assert "Removed 2 authenticator(s)" in out.getvalue()
+    assert "Removed 2 authenticator(s) and the password" in out.getvalue()
     assert not Authenticator.objects.filter(user=staff).exists()
 
     entry = audit.entries().get(action=mfa.RESET_ACTION)
@@ -262,9 +262,25 @@ def test_reset_mfa_removes_the_second_step_and_is_logged_with_the_administrator(
     assert entry.reason == "lost phone"
     assert entry.details == {"removed": ["recovery_codes", "totp"]}
 
-    # Next time they log in, the password alone lets them in, straight to enrolment.
+    # The old password no longer signs in (whoever knows it must not enrol a new app);
+    # the staff member chooses a new one through the mailbox, then is sent to enrol.
+    log_in_with_password(client, staff)
+    assert "_auth_user_id" not in client.session
+    staff.refresh_from_db()
+    assert not staff.has_usable_password()
+    staff.set_password(PASSWORD)  # as "Forgot your password?" does
+    staff.save()
     assert log_in_with_password(client, staff).url == reverse("portal:account")
     assert client.get(reverse("portal:account")).url == ACTIVATE
+
+
+def test_a_reset_ends_the_sessions_open_on_the_account(client):
+    staff = ModeratorFactory()
+    client.force_login(staff)
+    assert client.get(reverse("portal:account")).status_code == 200
+    mfa.reset_mfa(staff, actor=SuperuserFactory(), reason="lost phone")
+    response = client.get(reverse("portal:account"))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
 
 
 def test_only_an_active_administrator_can_reset(client):

@@ -36,11 +36,13 @@ class Command(BaseCommand):
         if removed:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Removed {removed} authenticator(s) from {account.email}; "
-                    "logged in the audit trail."
+                    f"Removed {removed} authenticator(s) and the password from "
+                    f"{account.email}; logged in the audit trail. They choose a new password "
+                    "with 'Forgot your password?', then set up a new app."
                 )
             )
         else:
             self.stdout.write(
-                f"{account.email} had no second sign-in step; the check is logged anyway."
+                f"{account.email} had no second sign-in step; the password is removed "
+                "and the reset logged anyway."
             )
