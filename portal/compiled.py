@@ -18,8 +18,10 @@ import threading
 
 from django.db import connections, router
 
-# Negative and huge: never a primary key, never a value a model would hold by chance.
-_MARKER_BASE = -(2**62)
+# Negative: never a primary key, never a value a model would hold by chance; and inside
+# a 32-bit integer column's range, which Django checks when it compiles a lookup (a
+# value outside it makes the lookup match nothing, and the marker would vanish).
+_MARKER_BASE = -(2**31) + 1000
 
 
 class CompiledQuery:

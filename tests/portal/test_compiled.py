@@ -69,3 +69,13 @@ def test_every_value_must_be_given():
         query.fetchone()
     with pytest.raises(TypeError):
         query.fetchone(account=1, room=2)
+
+
+def test_a_value_compared_with_a_32_bit_column_is_a_parameter_too():
+    """Markers stay in a 32-bit integer's range, so a lookup on such a column keeps its
+    marker as a parameter (Django folds out-of-range values into "matches nothing")."""
+    query = CompiledQuery(
+        lambda group: Group.objects.filter(pk=group).values_list("name")[:1], "group"
+    )
+    group = Group.objects.create(name="Compiled")
+    assert query.fetchone(group=group.pk) == ("Compiled",)
