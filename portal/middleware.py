@@ -108,6 +108,15 @@ class StaffSecondFactorMiddleware:
 
     ALLOWED_PREFIXES = ("/accounts/", "/static/", "/media/", "/i18n/")
 
+    @staticmethod
+    def _is_page_visit(request):
+        """A page the person opened (not a script's background fetch, such as the
+        queue's refresh): where *Continue* should take them back to."""
+        mode = request.headers.get("Sec-Fetch-Mode")
+        if mode is not None:
+            return mode == "navigate"
+        return request.headers.get("X-Requested-With") != "XMLHttpRequest"
+
     def __init__(self, get_response):
         self.get_response = get_response
 
@@ -124,7 +133,7 @@ class StaffSecondFactorMiddleware:
         ):
             required, present = mfa.mfa_standing(user)
             if required and not present:
-                if request.method == "GET":
+                if request.method == "GET" and self._is_page_visit(request):
                     request.session[mfa.NEXT_SESSION_KEY] = request.get_full_path()
                 return redirect("mfa_activate_totp")
         return self.get_response(request)

@@ -128,6 +128,13 @@ def test_staff_without_a_second_step_are_sent_to_set_one_up(client, path):
     assert client.session[mfa.NEXT_SESSION_KEY] == path
 
 
+def test_a_background_fetch_does_not_replace_the_page_to_come_back_to(client):
+    client.force_login(ModeratorFactory(mfa=False))
+    client.get("/moderation/", headers={"Sec-Fetch-Mode": "navigate"})
+    assert client.get("/moderation/log/", headers={"Sec-Fetch-Mode": "cors"}).url == ACTIVATE
+    assert client.session[mfa.NEXT_SESSION_KEY] == "/moderation/"
+
+
 @pytest.mark.parametrize("role", roles.STAFF_ROLES)
 def test_every_staff_role_is_sent_to_enrolment(client, role):
     client.force_login(StaffFactory(roles=[role], mfa=False))
