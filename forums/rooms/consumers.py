@@ -61,13 +61,15 @@ def _answering(reply, frame):
 class WatchesModeratorRole:
     """A moderator's socket: while it is open, check every MODERATOR_RECHECK_SECONDS that
     the account still moderates (``still_moderating()``, read fresh: role, leads,
-    superuser, active), beside the delivery path; ``role_lost()`` when it does not. Each
-    consumer using it defines both: the room's and the review queue's tests differ."""
+    superuser, active), beside the delivery path; ``role_lost()`` when it does not."""
 
     _role_watch = None
 
     def watch_role(self):
         self._role_watch = asyncio.ensure_future(self._watch_role())
+
+    def still_moderating(self):
+        raise NotImplementedError
 
     async def _watch_role(self):
         while True:
